@@ -1,0 +1,24 @@
+"""Open Model Geopolitics: the router. Page config, the shared sidebar filters, the page list."""
+
+import streamlit as st
+
+from pages import common
+
+st.set_page_config(page_title="Open Model Geopolitics", page_icon=":material/public:", layout="wide")
+
+page = st.navigation([
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/releases.py", title="Releases", icon=":material/bar_chart:", url_path="releases"),
+    st.Page("pages/scale.py", title="Scale", icon=":material/scatter_plot:", url_path="scale"),
+    st.Page("pages/moe.py", title="MoE", icon=":material/hub:", url_path="moe"),
+    st.Page("pages/licenses.py", title="Licenses", icon=":material/gavel:", url_path="licenses"),
+    st.Page("pages/events.py", title="Events", icon=":material/event:", url_path="events"),
+    st.Page("pages/explorer.py", title="Explorer", icon=":material/table:", url_path="explorer"),
+    st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
+])
+notice = st.container()
+common.database()  # builds the database on first use; shows the error page if the CSVs are invalid
+st.session_state["_filters"] = common.sidebar_filters()
+page.run()
+common.report_unknown_params()
+common.show_url_notes(notice)

@@ -1,0 +1,54 @@
+"""Command line: python -m openmodels validate | build | report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from openmodels.build import DB_NAME, InvalidData, build
+from openmodels.contract import DATA_DIR
+from openmodels.validate import display_path, validate_dataset
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m openmodels", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with models.csv and events.csv")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="check both CSVs against the data contract")
+    b = sub.add_parser("build", help="validate, then write the DuckDB file atomically")
+    b.add_argument("--db", type=Path, default=None, help=f"database path (default: DATA_DIR/{DB_NAME})")
+    sub.add_parser("report", help="counts by country × year, organization, modality; rows missing facts")
+    args = parser.parse_args(argv)
+
+    if args.command == "validate":
+        violations = validate_dataset(args.data_dir)
+        for v in violations:
+            print(v)
+        if violations:
+            print(f"{len(violations)} error(s).", file=sys.stderr)
+            return 1
+        print("OK: data/models.csv and data/events.csv follow the contract.", file=sys.stderr)
+        return 0
+    if args.command == "build":
+        try:
+            result = build(args.data_dir, args.db)
+        except InvalidData as err:
+            for v in err.violations:
+                print(v)
+            print(f"Build failed: {len(err.violations)} validation error(s); the previous database is unchanged.",
+                  file=sys.stderr)
+            return 1
+        counts = ", ".join(f"{k}: {n} rows" for k, n in result.rows.items())
+        print(f"Built {display_path(result.path)} ({counts}).")
+        return 0
+    if args.command == "report":
+        from openmodels.report import report
+
+        print(report(args.data_dir))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

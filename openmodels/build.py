@@ -1,0 +1,155 @@
+"""Build data/openmodels.duckdb from the CSVs: validate, write a temp file, rename it over the old one."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from openmodels.contract import DATA_DIR, QUERIES_DIR, Contract, contract
+from openmodels.validate import Violation, validate_dataset
+
+DB_NAME = "openmodels.duckdb"
+BUILD_SQL_DIR = QUERIES_DIR / "build"
+
+
+class InvalidData(Exception):
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        super().__init__(f"{len(violations)} validation error(s)")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    built: bool
+    rows: dict[str, int]
+
+
+def csv_hashes(data_dir: Path, contract_: Contract) -> dict[str, str]:
+    """sha256 of each CSV and of the contract, keyed by file name."""
+    hashes = {
+        t.path: hashlib.sha256((data_dir / t.path).read_bytes()).hexdigest() if (data_dir / t.path).exists() else ""
+        for t in contract_.tables
+    }
+    contract_bytes = json.dumps(contract_.descriptor, sort_keys=True).encode()
+    hashes["datapackage.json"] = hashlib.sha256(contract_bytes).hexdigest()
+    return hashes
+
+
+def stored_hashes(db_path: Path) -> dict[str, str] | None:
+    if not db_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            rows = con.execute("SELECT file, sha256 FROM dataset_files").fetchall()
+    except duckdb.Error:
+        return None
+    return dict(rows)
+
+
+def is_current(data_dir: Path, db_path: Path, contract_: Contract) -> bool:
+    return stored_hashes(db_path) == csv_hashes(data_dir, contract_)
+
+
+@contextmanager
+def build_lock(data_dir: Path):
+    """An exclusive lock on the data folder itself, so concurrent builders take turns."""
+    fd = os.open(data_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write_database(path: Path, data_dir: Path, contract_: Contract, hashes: dict[str, str]) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    with duckdb.connect(str(path)) as con:
+        for table in contract_.tables:
+            cols = ",\n  ".join(f'"{f.name}" {f.duckdb_type}{" NOT NULL" if f.required else ""}'
+                                for f in table.fields)
+            con.execute(f'CREATE TABLE "{table.name}" (\n  {cols}\n)')
+            con.execute(f'COMMENT ON TABLE "{table.name}" IS {_sql_literal(table.description)}')
+            for f in table.fields:
+                con.execute(f'COMMENT ON COLUMN "{table.name}"."{f.name}" IS {_sql_literal(f.description)}')
+            types = {f.name: f.duckdb_type for f in table.fields}
+            con.execute(
+                f'INSERT INTO "{table.name}" SELECT * FROM read_csv($path, header = true, auto_detect = false, '
+                "columns = $types, quote = '\"', escape = '\"', nullstr = '', dateformat = '%Y-%m-%d')",
+                {"path": str(data_dir / table.path), "types": types},
+            )
+            rows[table.name] = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchall()[0][0]
+        for sql_file in sorted(BUILD_SQL_DIR.glob("*.sql")):
+            con.execute(sql_file.read_text(encoding="utf-8"))
+        con.execute("CREATE TABLE dataset_files (file VARCHAR, sha256 VARCHAR, row_count BIGINT)")
+        con.executemany("INSERT INTO dataset_files VALUES (?, ?, ?)", [
+            (name, digest, rows.get(name.removesuffix(".csv"))) for name, digest in hashes.items()
+        ])
+        con.execute(
+            "CREATE TABLE dataset_meta AS SELECT $version AS dataset_version, CAST($as_of AS DATE) AS data_as_of, "
+            "CAST($built AS TIMESTAMPTZ) AS built_at, $models_sha AS models_csv_sha256, "
+            "$events_sha AS events_csv_sha256, $models_rows::BIGINT AS models_rows, $events_rows::BIGINT AS events_rows",
+            {
+                "version": contract_.version,
+                "as_of": contract_.data_as_of,
+                "built": datetime.now(timezone.utc).isoformat(),
+                "models_sha": hashes["models.csv"],
+                "events_sha": hashes["events.csv"],
+                "models_rows": rows["models"],
+                "events_rows": rows["events"],
+            },
+        )
+        con.execute("COMMENT ON TABLE dataset_meta IS 'Dataset version, data-as-of date, build time, CSV hashes and row counts.'")
+        con.execute("CHECKPOINT")
+    return rows
+
+
+def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Contract | None = None,
+          force: bool = True) -> BuildResult:
+    """Validate, then atomically replace the database. Raises InvalidData and leaves the old file alone."""
+    contract_ = contract_ or contract()
+    data_dir = Path(data_dir)
+    db_path = Path(db_path) if db_path else data_dir / DB_NAME
+    with build_lock(data_dir):
+        hashes = csv_hashes(data_dir, contract_)
+        if not force and stored_hashes(db_path) == hashes:
+            return BuildResult(db_path, False, {})
+        violations = validate_dataset(data_dir, contract_)
+        if violations:
+            raise InvalidData(violations)
+        fd, tmp_name = tempfile.mkstemp(prefix=".openmodels-", suffix=".duckdb.tmp", dir=db_path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        tmp.unlink()  # duckdb wants to create the file itself
+        try:
+            rows = _write_database(tmp, data_dir, contract_, hashes)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, db_path)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        return BuildResult(db_path, True, rows)
+
+
+def ensure_database(data_dir: Path = DATA_DIR, db_path: Path | None = None) -> Path:
+    """Build the database if it is missing or older than the CSVs; return its path."""
+    contract_ = contract()
+    db_path = Path(db_path) if db_path else Path(data_dir) / DB_NAME
+    if not is_current(Path(data_dir), db_path, contract_):
+        build(data_dir, db_path, contract_, force=False)
+    return db_path

@@ -1,0 +1,218 @@
+"""Pure chart builders: a Polars frame in, a Plotly figure out. No Streamlit here.
+
+Every builder draws exactly the columns of the frame it is given, so the frame a page passes to
+a builder is also the frame it offers as CSV.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from openmodels.countries import country_name
+
+# Okabe-Ito and Paul Tol's colorblind-safe sets, mid-lightness so they read on light and dark.
+COUNTRY_COLORS = {
+    "US": "#0072B2", "CN": "#D55E00", "FR": "#009E73", "AE": "#E69F00", "KR": "#CC79A7",
+    "JP": "#56B4E9", "DE": "#999933", "GB": "#44AA99", "CA": "#DDCC77", "IL": "#CC6677",
+    "CH": "#AA4499", "IN": "#88CCEE", "SG": "#B07AA1", "Other": "#8C8C8C",
+    "United States": "#0072B2", "China": "#D55E00", "Rest of world": "#009E73",
+}
+EXTRA_COLORS = ["#9C755F", "#76B7B2", "#EDC948", "#FF9DA7", "#59A14F", "#BAB0AC", "#F28E2B", "#4E79A7"]
+CLASS_COLORS = {
+    "unrestricted": "#009E73", "restricted-use": "#E69F00", "non-commercial": "#CC79A7",
+    "weights": "#8C8C8C", "weights+code": "#56B4E9", "weights+code+data": "#0072B2",
+    "before": "#8C8C8C", "after": "#D55E00",
+}
+ARCH_SYMBOLS = {"dense": "circle", "moe": "diamond"}
+EVENT_SYMBOL_COLOR = "#6B6B6B"
+PERIOD_LABEL = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+
+
+def country_color(code: str) -> str:
+    if code in COUNTRY_COLORS:
+        return COUNTRY_COLORS[code]
+    return EXTRA_COLORS[sum(map(ord, code)) % len(EXTRA_COLORS)]
+
+
+def group_label(code: str) -> str:
+    return code if code in ("Other", "United States", "China", "Rest of world") else country_name(code)
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, **kw) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title), xaxis_title=x, yaxis_title=y, legend_title_text=kw.pop("legend", "Country"),
+        hovermode=kw.pop("hovermode", "closest"), margin=dict(t=60, l=10, r=10, b=10), **kw,
+    )
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def releases_chart(df: pl.DataFrame, value: str, mode: str, period: str, unit: str) -> go.Figure:
+    """Releases per period by country group: mode 'stacked', 'lines' or 'percent' (100% stacked)."""
+    what = "model checkpoints" if unit == "checkpoints" else "family launches"
+    fig = go.Figure()
+    for group in df["country_group"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("country_group") == group)
+        common = dict(x=part["period_start"].to_list(), y=part[value].to_list(), name=group_label(group),
+                      marker_color=country_color(group),
+                      hovertemplate="%{x|%Y-%m-%d}<br>" + group_label(group) + ": %{y}<extra></extra>")
+        if mode == "lines":
+            fig.add_trace(go.Scatter(mode="lines+markers", line_color=country_color(group), **common))
+        else:
+            fig.add_trace(go.Bar(**common))
+    y_title = {"share_pct": f"Share of {what} (%)", "cumulative_releases": f"Cumulative {what}"}.get(
+        value, f"{what.capitalize()} per {period}")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, f"Open-weight releases per {period}, by country", PERIOD_LABEL[period], y_title)
+
+
+def cumulative_chart(df: pl.DataFrame) -> go.Figure:
+    """Cumulative releases by country group over time (lines)."""
+    fig = go.Figure()
+    for group in df["country_group"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("country_group") == group)
+        fig.add_trace(go.Scatter(
+            x=part["period_start"].to_list(), y=part["cumulative_releases"].to_list(), mode="lines",
+            name=group_label(group), line=dict(color=country_color(group), width=2.5),
+            hovertemplate="%{x|%b %Y}<br>" + group_label(group) + ": %{y} releases<extra></extra>"))
+    return _layout(fig, "Cumulative open-weight releases by country", "Month", "Releases (cumulative)")
+
+
+def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = None) -> go.Figure:
+    """Log-scale scatter of parameters over time: color = country, marker = architecture."""
+    col = "params_active_b" if metric == "active" else "params_total_b"
+    label = "Active parameters (billions, log scale)" if metric == "active" else "Total parameters (billions, log scale)"
+    fig = go.Figure()
+    for country in df["country"].unique(maintain_order=True).to_list():
+        for arch in ("dense", "moe"):
+            part = df.filter((pl.col("country") == country) & (pl.col("architecture") == arch))
+            if part.is_empty():
+                continue
+            fig.add_trace(go.Scatter(
+                x=part["release_date"].to_list(), y=part[col].to_list(), mode="markers",
+                name=f"{country_name(country)} · {'MoE' if arch == 'moe' else 'dense'}",
+                legendgroup=country,
+                marker=dict(color=country_color(country), symbol=ARCH_SYMBOLS[arch], size=9, opacity=0.85,
+                            line=dict(width=0.5, color="white")),
+                customdata=part.select("model_id", "name", "organization", "params_total_b",
+                                       "params_active_b", "license").rows(),
+                hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{x|%Y-%m-%d}<br>"
+                               "Total: %{customdata[3]}B · Active: %{customdata[4]}B<br>"
+                               "License: %{customdata[5]}<extra></extra>"),
+            ))
+    if frontier is not None and not frontier.is_empty():
+        for country in frontier["country"].unique(maintain_order=True).to_list():
+            part = frontier.filter(pl.col("country") == country)
+            fig.add_trace(go.Scatter(
+                x=part["release_date"].to_list(), y=part["params_b"].to_list(), mode="lines",
+                line=dict(color=country_color(country), shape="hv", width=1.5, dash="dot"),
+                name=f"{country_name(country)} · frontier", legendgroup=country, hoverinfo="skip"))
+    fig.update_yaxes(type="log")
+    return _layout(fig, "Size of open-weight models over time", "Release date", label)
+
+
+def moe_share_chart(df: pl.DataFrame, period: str) -> go.Figure:
+    fig = go.Figure()
+    for group in df["country_group"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("country_group") == group)
+        fig.add_trace(go.Scatter(
+            x=part["period_start"].to_list(), y=part["moe_share_pct"].to_list(), mode="lines+markers",
+            name=group_label(group), line_color=country_color(group),
+            customdata=part.select("moe_releases", "releases").rows(),
+            hovertemplate="%{x|%Y-%m-%d}<br>" + group_label(group)
+                          + ": %{y}% (%{customdata[0]} of %{customdata[1]})<extra></extra>"))
+    fig.update_yaxes(range=[0, 105])
+    return _layout(fig, f"Share of releases that are Mixture-of-Experts, per {period}", PERIOD_LABEL[period],
+                   "MoE share of releases (%)")
+
+
+def active_ratio_chart(df: pl.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    for country in df["country"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("country") == country)
+        fig.add_trace(go.Scatter(
+            x=part["release_date"].to_list(), y=part["active_pct"].to_list(), mode="markers",
+            name=country_name(country), marker=dict(color=country_color(country), size=9, symbol="diamond"),
+            customdata=part.select("name", "organization", "params_active_b", "params_total_b").rows(),
+            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}B active of "
+                           "%{customdata[3]}B (%{y}%)<extra></extra>")))
+    fig.update_yaxes(type="log")
+    return _layout(fig, "Active share of parameters in MoE models", "Release date",
+                   "Active / total parameters (%, log scale)")
+
+
+def share_bars(df: pl.DataFrame, category: str, value: str, title: str, y_title: str,
+               x: str = "country_group", x_title: str = "Country") -> go.Figure:
+    """Stacked bars of `value` per `x`, one trace per class in `category`."""
+    fig = go.Figure()
+    for cls in df[category].unique(maintain_order=True).sort().to_list():
+        part = df.filter(pl.col(category) == cls)
+        xs = part[x].to_list()
+        fig.add_trace(go.Bar(
+            x=[group_label(v) if x == "country_group" else v for v in xs], y=part[value].to_list(), name=cls,
+            marker_color=CLASS_COLORS.get(cls, country_color(cls)),
+            hovertemplate="%{x}<br>" + cls + ": %{y}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, x_title, y_title, legend=category.capitalize())
+
+
+def top_licenses_chart(df: pl.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    for cls in df["accessibility"].unique(maintain_order=True).to_list():
+        part = df.filter(pl.col("accessibility") == cls)
+        fig.add_trace(go.Bar(
+            y=part["license"].to_list(), x=part["releases"].to_list(), orientation="h", name=cls,
+            marker_color=CLASS_COLORS.get(cls), hovertemplate="%{y}: %{x} releases<extra></extra>"))
+    fig.update_yaxes(categoryorder="total ascending")
+    return _layout(fig, "Most used licenses", "Releases", "License", legend="Accessibility",
+                   height=max(360, 26 * df.height + 120))
+
+
+def event_window_chart(df: pl.DataFrame, event_title: str, months: int) -> go.Figure:
+    fig = go.Figure()
+    for window in ("before", "after"):
+        part = df.filter(pl.col("event_window") == window)
+        fig.add_trace(go.Bar(
+            x=[group_label(g) for g in part["country_group"].to_list()], y=part["releases"].to_list(),
+            name=f"{months} months {window}", marker_color=CLASS_COLORS[window],
+            hovertemplate="%{x}: %{y} releases<extra></extra>"))
+    fig.update_layout(barmode="group")
+    return _layout(fig, f"Releases {months} months before and after: {event_title}", "Country", "Releases",
+                   legend="Window")
+
+
+def events_timeline_chart(df: pl.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    for cat in df["category"].unique(maintain_order=True).sort().to_list():
+        part = df.filter(pl.col("category") == cat)
+        fig.add_trace(go.Scatter(
+            x=part["date"].to_list(), y=[cat] * part.height, mode="markers", name=cat,
+            marker=dict(size=11, symbol="line-ns-open", line_width=2),
+            customdata=part.select("title", "actor").rows(),
+            hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
+    return _layout(fig, "Events timeline", "Date", "Category", legend="Category", showlegend=False,
+                   height=max(300, 60 * df["category"].n_unique() + 120))
+
+
+def add_event_markers(fig: go.Figure, events: pl.DataFrame) -> go.Figure:
+    """Mark events on a time-axis chart: a faint line and a hoverable triangle at the top."""
+    if events.is_empty():
+        return fig
+    dates = events["date"].to_list()
+    for d in dates:
+        fig.add_vline(x=d, line=dict(color=EVENT_SYMBOL_COLOR, width=1, dash="dot"), opacity=0.35)
+    fig.add_trace(go.Scatter(
+        x=dates, y=[1.0] * len(dates), yaxis="y2", mode="markers", name="Events",
+        marker=dict(symbol="triangle-down", size=11, color=EVENT_SYMBOL_COLOR),
+        customdata=events.select("title", "category").rows(),
+        hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
+    fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.04], visible=False, fixedrange=True))
+    return fig

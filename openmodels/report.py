@@ -1,0 +1,58 @@
+"""python -m openmodels report: counts by country × year, organization and modality; rows missing facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from openmodels.contract import DATA_DIR, contract
+
+
+def read_models(data_dir: Path = DATA_DIR) -> pl.DataFrame:
+    table = contract().table("models")
+    return pl.read_csv(Path(data_dir) / table.path, infer_schema=False).with_columns(
+        pl.col("release_date").str.to_date(),
+        pl.col("params_total_b", "params_active_b").cast(pl.Float64),
+    )
+
+
+def _table(df: pl.DataFrame) -> str:
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, tbl_hide_dataframe_shape=True,
+                   tbl_formatting="ASCII_MARKDOWN", tbl_hide_column_data_types=True):
+        return str(df)
+
+
+def report(data_dir: Path = DATA_DIR) -> str:
+    m = read_models(data_dir)
+    events = pl.read_csv(Path(data_dir) / contract().table("events").path, infer_schema=False)
+    out = [f"# Dataset report: {m.height} models from {m['organization'].n_unique()} organizations in "
+           f"{m['country'].n_unique()} countries; {events.height} events; newest release {m['release_date'].max()}"]
+
+    by_year = (m.with_columns(pl.col("release_date").dt.year().alias("year"))
+               .pivot(on="year", index="country", values="model_id", aggregate_function="len", sort_columns=True)
+               .fill_null(0))
+    years = [c for c in by_year.columns if c != "country"]
+    by_year = by_year.with_columns(pl.sum_horizontal(years).alias("total")).sort("total", descending=True)
+    out += ["\n## Releases by country × year", _table(by_year)]
+
+    orgs = (m.group_by("organization", "country").agg(pl.len().alias("models"),
+                                                      pl.col("release_date").min().alias("first"),
+                                                      pl.col("release_date").max().alias("latest"))
+            .sort(["models", "organization"], descending=[True, False]))
+    out += ["\n## By organization", _table(orgs)]
+    out += ["\n## By modality", _table(m.group_by("modality").len("models").sort("models", descending=True))]
+    out += ["\n## By accessibility", _table(m.group_by("accessibility").len("models").sort("models", descending=True))]
+
+    missing = {
+        "total parameters": m.filter(pl.col("params_total_b").is_null()),
+        "active parameters (MoE)": m.filter((pl.col("architecture") == "moe") & pl.col("params_active_b").is_null()),
+        "context length": m.filter(pl.col("context_tokens").is_null() & (pl.col("modality") == "text")),
+        "expert counts (MoE)": m.filter((pl.col("architecture") == "moe")
+                                        & (pl.col("experts_total").is_null() | pl.col("experts_active").is_null())),
+    }
+    out.append("\n## Rows missing optional facts")
+    for what, rows in missing.items():
+        ids = ", ".join(rows["model_id"].to_list()) or "none"
+        out.append(f"- {what} ({rows.height}): {ids}")
+    return "\n".join(out)

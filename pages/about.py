@@ -1,0 +1,61 @@
+"""About: method, data dictionary (rendered from the contract), sources, version and citation."""
+
+import polars as pl
+import streamlit as st
+
+from openmodels.contract import contract
+from pages import common
+
+meta = common.query("dataset_meta").row(0, named=True)
+c = contract()
+st.title("About this dataset", anchor=False)
+st.markdown(f"""
+**{c.title}**, version **{meta['dataset_version']}**, data as of **{meta['data_as_of']}**
+({meta['models_rows']} models, {meta['events_rows']} events). Built {meta['built_at']:%Y-%m-%d %H:%M UTC}.
+
+### Method
+- **What counts as a release.** One row per open-weight checkpoint at a given size whose weights anyone can
+  download. Base and instruct variants of one size released together are one row; a later re-release (an
+  updated "-2507" checkpoint, say) is its own row with its own date. The release date is the first day the
+  weights were publicly downloadable. Closed and API-only models, third-party fine-tunes and merges are out.
+- **Family launches.** Rows that share organization, family and release date form one family launch; the
+  Releases page can count either.
+- **Country** is the publisher's headquarters (ISO 3166-1 alpha-2), not where the authors or compute are.
+  One organization always has one country.
+- **Accessibility** follows Epoch AI's open-weights classes: *unrestricted* (OSI-approved or equally free terms:
+  Apache-2.0, MIT, …), *restricted-use* (custom terms with use, user-count, naming or region limits: Llama,
+  Gemma, …), *non-commercial* (research or non-commercial use only). **Openness** records what else was
+  published: training code, training data.
+- **Parameters** are in billions as the model card states them. A blank means never disclosed, explained in
+  the row's notes. For MoE models, *active* parameters are those used per token.
+- **Sources.** Every row links a primary source (model card, official post, paper, technical report or
+  filing) and says when it was last checked (`verified_on`). Secondary summaries are not used as sources.
+""")
+
+st.subheader("Data dictionary", anchor=False)
+for table in c.tables:
+    st.markdown(f"**{table.path}** — {table.description}")
+    st.dataframe(pl.DataFrame({
+        "column": [fl.name for fl in table.fields],
+        "type": [fl.type for fl in table.fields],
+        "required": [fl.required for fl in table.fields],
+        "description": [fl.description for fl in table.fields],
+        "allowed values": [", ".join(fl.constraints.get("enum", []))[:200] or fl.constraints.get("pattern", "")
+                           for fl in table.fields],
+    }), hide_index=True)
+    if table.rules:
+        st.markdown("Rules across columns: " + "; ".join(r["description"] for r in table.rules))
+
+st.subheader("Cite", anchor=False)
+st.code(f"Open Model Geopolitics (version {meta['dataset_version']}, data as of {meta['data_as_of']}). "
+        "Open-weight AI model releases and events, by country and organization. "
+        "Dataset and dashboard, CC-BY-4.0.", language=None, wrap_lines=True)
+
+st.subheader("Add or correct a model", anchor=False)
+st.markdown("""
+1. Edit `data/models.csv` (or `data/events.csv`): one row, every required column, a primary `source_url`,
+   today's date in `verified_on`. Leave unknown facts blank and say why in `notes`.
+2. Run `python -m openmodels validate`: it names the file, line and column of every problem.
+3. Open a pull request. The dashboard rebuilds its database by itself when the CSVs change.
+""")
+st.caption(f"models.csv sha256 {meta['models_csv_sha256'][:16]}… · events.csv sha256 {meta['events_csv_sha256'][:16]}…")

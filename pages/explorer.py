@@ -1,0 +1,25 @@
+"""Explorer: every filtered model as a searchable, sortable table, with its source."""
+
+import streamlit as st
+
+from pages import common
+
+f = common.filters()
+st.title("Explorer", anchor=False)
+search = st.text_input("Search name, family, organization, license or notes", key="q", bind="query-params",
+                       max_chars=200, placeholder="e.g. Qwen3, Apache-2.0, reasoning")
+rows = common.query("explorer_models", f, search=search.strip())
+st.markdown(f"**{rows.height}** models match the filters" + (f" and the search “{search.strip()}”" if search else "")
+            + ". Every matching row is below; sort by clicking a column header.")
+if rows.is_empty():
+    common.empty_state("No model matches the filters and search.")
+else:
+    st.dataframe(rows, hide_index=True, height=min(38 * rows.height + 40, 700), column_config={
+        "source_url": st.column_config.LinkColumn("Source"),
+        "hf_repo": st.column_config.TextColumn("Hugging Face repo"),
+        "release_date": st.column_config.DateColumn("Released"),
+        "verified_on": st.column_config.DateColumn("Verified on"),
+        "params_total_b": st.column_config.NumberColumn("Total (B)"),
+        "params_active_b": st.column_config.NumberColumn("Active (B)"),
+    })
+common.download(rows, "explorer", "models", f, "explorer", label="Download these rows (CSV, models.csv columns)")

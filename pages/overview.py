@@ -1,0 +1,61 @@
+"""Overview: the race at a glance, US vs China vs the rest."""
+
+from datetime import date
+
+import streamlit as st
+
+from openmodels.charts import cumulative_chart
+from pages import common
+
+f = common.filters()
+meta = common.query("dataset_meta").row(0, named=True)
+as_of = meta["data_as_of"]
+
+st.title("Open Model Geopolitics", anchor=False)
+st.markdown("Who publishes open-weight AI models, and how the race between the **United States**, "
+            "**China** and **everyone else** is going.")
+st.caption(f"Data as of {as_of:%d %B %Y} · dataset v{meta['dataset_version']} · "
+           f"{meta['models_rows']} models, {meta['events_rows']} events, each row with a primary source.")
+
+kpis = common.query("overview_kpis_by_bloc", f, as_of=as_of)
+st.subheader(f"The 12 months to {as_of:%B %Y}, compared with the 12 months before", anchor=False)
+
+
+def delta(now, before, unit="", digits=0):
+    if now is None or before is None:
+        return None
+    diff = now - before
+    return f"{diff:+.{digits}f}{unit}"
+
+
+for bloc, cols in zip(["United States", "China", "Rest of world"], st.columns(3, border=True)):
+    cur = kpis.filter((kpis["bloc"] == bloc) & (kpis["window_name"] == "last_12_months")).row(0, named=True)
+    old = kpis.filter((kpis["bloc"] == bloc) & (kpis["window_name"] == "prior_12_months")).row(0, named=True)
+    with cols:
+        st.markdown(f"**{bloc}**")
+        st.metric("Releases", cur["releases"], delta(cur["releases"], old["releases"]))
+        largest = f"{cur['largest_params_b']:g}B" if cur["largest_params_b"] else "—"
+        st.metric("Largest open model to date", largest,
+                  delta(cur["largest_params_b"], old["largest_params_b"], "B"), delta_color="off",
+                  help=cur["largest_name"] or "No model with a disclosed size")
+        st.caption(cur["largest_name"] or "")
+        moe = f"{cur['moe_share_pct']:g}%" if cur["moe_share_pct"] is not None else "—"
+        st.metric("MoE share of releases", moe, delta(cur["moe_share_pct"], old["moe_share_pct"], " pts", 1),
+                  delta_color="off")
+        unr = f"{cur['unrestricted_share_pct']:g}%" if cur["unrestricted_share_pct"] is not None else "—"
+        st.metric("Under unrestricted licenses", unr,
+                  delta(cur["unrestricted_share_pct"], old["unrestricted_share_pct"], " pts", 1), delta_color="off")
+
+common.download(kpis, "overview", "kpis_by_bloc", f, "kpis", label="Download these figures (CSV)")
+
+st.subheader("Cumulative releases", anchor=False)
+cats = common.event_marker_controls()
+series = common.query("releases_by_country_period", f, period="month", unit="checkpoints", top_n=6)
+if series.is_empty():
+    common.empty_state()
+else:
+    frame = series.select("period_start", "country_group", "cumulative_releases")
+    fig = common.markers(cumulative_chart(frame), f, cats)
+    common.chart(fig, frame, "overview", "cumulative_releases_by_country", f, "cumulative")
+st.caption("Countries outside the six with most releases are grouped as Other. A release is one checkpoint "
+           "size of one model; see About for the method.")

@@ -1,0 +1,39 @@
+"""Releases: how many open-weight models each country released, per month, quarter or year."""
+
+import streamlit as st
+
+from openmodels.charts import releases_chart
+from pages import common
+
+f = common.filters()
+st.title("Releases", anchor=False)
+st.caption("Open-weight releases per period by country: the chosen countries, or the top N plus Other.")
+
+c1, c2, c3 = st.columns(3)
+with c1:
+    period = common.choice("Period", ["month", "quarter", "year"], "period", "quarter")
+with c2:
+    mode = common.choice("Chart", ["stacked", "lines", "percent"], "mode", "stacked",
+                         format_func={"stacked": "Stacked", "lines": "Lines", "percent": "100%"}.get)
+with c3:
+    unit = common.choice("Count", ["checkpoints", "families"], "unit", "checkpoints",
+                         format_func={"checkpoints": "Checkpoints", "families": "Family launches"}.get,
+                         help="Checkpoints: one row per model size. Family launches: sizes of one family "
+                              "released by one organization on one day count once.")
+c4, c5 = st.columns([1, 3])
+with c4:
+    cumulative = common.switch("Cumulative", "cumulative")
+with c5:
+    top_n = common.number_choice("Top N countries (when none is chosen)", [3, 5, 8, 10, 15], "top", 5)
+cats = common.event_marker_controls()
+
+data = common.query("releases_by_country_period", f, period=period, unit=unit, top_n=top_n)
+if data.is_empty():
+    common.empty_state()
+else:
+    value = "share_pct" if mode == "percent" else "cumulative_releases" if cumulative else "releases"
+    if mode == "percent" and cumulative:
+        st.caption("The 100% view shows each period's shares; cumulative does not apply to it.")
+    frame = data.select("period_start", "country_group", value)
+    fig = common.markers(releases_chart(frame, value, mode, period, unit), f, cats)
+    common.chart(fig, frame, "releases", f"by_{period}", f, "releases")

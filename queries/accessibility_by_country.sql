@@ -1,0 +1,15 @@
+-- Releases per country group and accessibility class, with the class's share of the group.
+WITH picked AS (
+    SELECT country_group, accessibility
+    FROM grouped_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
+                        $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
+                        $pmin::DOUBLE, $pmax::DOUBLE, $top_n::INTEGER)
+),
+final AS (
+    SELECT country_group, accessibility, count(*) AS releases,
+           round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY country_group), 1) AS share_pct
+    FROM picked
+    GROUP BY country_group, accessibility
+)
+SELECT * FROM final
+ORDER BY country_group = 'Other', country_group, accessibility;

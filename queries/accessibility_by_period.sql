@@ -1,0 +1,15 @@
+-- Releases per $period and accessibility class, with the class's share of the period.
+WITH picked AS (
+    SELECT date_trunc($period, release_date)::DATE AS period_start, accessibility
+    FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
+                         $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
+                         $pmin::DOUBLE, $pmax::DOUBLE)
+),
+final AS (
+    SELECT period_start, accessibility, count(*) AS releases,
+           round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY period_start), 1) AS share_pct
+    FROM picked
+    GROUP BY period_start, accessibility
+)
+SELECT * FROM final
+ORDER BY period_start, accessibility;

@@ -1,0 +1,241 @@
+"""Malformed inputs: every rule and every file-level fault is reported as file:line:column,
+`validate` and `build` exit non-zero, the previous database stays byte-for-byte, and the
+app shows the error page instead of a traceback."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from fixture_data import EVENTS, MODELS, write_dataset
+from openmodels.__main__ import main
+from openmodels.validate import validate_dataset
+
+TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+
+
+def rows(index: int | None = None, table: str = "models", **changes):
+    """The fixture rows with one row changed (index is 0-based; line = index + 2)."""
+    models, events = copy.deepcopy(MODELS), copy.deepcopy(EVENTS)
+    target = models if table == "models" else events
+    if index is not None:
+        target[index].update(changes)
+    return models, events
+
+
+def with_rows(models, events):
+    return lambda folder: write_dataset(folder, models, events)
+
+
+def edit(index, table="models", **changes):
+    return with_rows(*rows(index, table, **changes))
+
+
+def raw(name: str, transform):
+    """Write the valid fixture, then rewrite one file's bytes."""
+    def make(folder: Path):
+        write_dataset(folder)
+        path = folder / name
+        path.write_bytes(transform(path.read_bytes()))
+    return make
+
+
+def duplicate_row(folder):
+    models, events = rows()
+    models.append(dict(models[3]))
+    write_dataset(folder, models, events)
+
+
+def org_two_countries(folder):
+    models, events = rows(5, country="SG")  # Alibaba (CN on line 7) now SG on line 7; line 15 keeps CN
+    write_dataset(folder, models, events)
+
+
+def drop_column(name):
+    def transform(data: bytes) -> bytes:
+        lines = data.decode().split("\n")
+        header = lines[0].split(",")
+        i = header.index(name)
+        import csv, io
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        for rec in csv.reader(io.StringIO(data.decode())):
+            w.writerow(rec[:i] + rec[i + 1:])
+        return out.getvalue().encode()
+    return transform
+
+
+def add_column(data: bytes) -> bytes:
+    lines = data.decode().rstrip("\n").split("\n")
+    return ("\n".join([lines[0] + ",rating"] + [ln + ",5" for ln in lines[1:]]) + "\n").encode()
+
+
+def unquoted_comma(data: bytes) -> bytes:
+    return data.replace(b"LLAMA-65B", b"LLAMA, 65B", 1)
+
+
+def non_utf8(data: bytes) -> bytes:
+    return data.replace("MISTRAL-7B".encode(), b"MISTRAL-\xe97B", 1)
+
+
+# (case id, how to make the broken dataset, expected messages as "file:line:column: 'value' — rule")
+CASES = [
+    ("missing-column", raw("models.csv", drop_column("license")),
+     ["models.csv:1:license: '' — required column is missing from the header"]),
+    ("unknown-column", raw("models.csv", add_column),
+     ["models.csv:1:rating: 'rating' — unknown column: not in the data contract"]),
+    ("empty-file", raw("models.csv", lambda b: b""),
+     ["models.csv:1:-: '' — file is empty: expected a header row and data rows"]),
+    ("header-only", raw("events.csv", lambda b: b.split(b"\n")[0] + b"\n"),
+     ["events.csv:1:-: '' — file has a header but no data rows"]),
+    ("utf8-bom", raw("models.csv", lambda b: b"\xef\xbb\xbf" + b),
+     ["models.csv:1:model_id: 'model_id' — file starts with a UTF-8 byte-order mark (BOM); "
+      "save it as UTF-8 without BOM"]),
+    ("crlf-line-ends", raw("events.csv", lambda b: b.replace(b"\n", b"\r\n")),
+     ["events.csv:1:model_id: 'event_id,date,title,category,country,actor,description,sourc' — "
+      "line ends with CR LF (Windows); save the file with LF line ends"]),
+    ("non-utf8-bytes", raw("models.csv", non_utf8),
+     ["models.csv:5:name: 'mistral-7b,MISTRAL-\ufffd7B,Mistral,Mistral AI,FR,2023-09-27,7.3,' — "
+      "not valid UTF-8 (byte 0xe9); save the file as UTF-8"]),
+    ("unquoted-comma", raw("models.csv", unquoted_comma),
+     ["models.csv:3:#22: '' — row has 22 cells, the header has 21 "
+      "(unquoted comma or missing cell?)"]),
+    ("newline-in-name", edit(2, name="LLAMA\n7B"),
+     ["models.csv:4:name: 'LLAMA\\n7B' — line break inside a single-line text cell"]),
+    ("line-numbers-after-multiline-notes", edit(1, notes="first line\nsecond line\nthird", verified_on="someday"),
+     ["models.csv:3:verified_on: 'someday' — not a date YYYY-MM-DD"]),
+    ("huge-field", edit(0, notes="x" * 1_000_000),
+     [f"models.csv:2:notes: '{'x' * 60}…(1000000 chars)' — longer than 2000 characters"]),
+    ("formula-cell", edit(3, name='=HYPERLINK("http://evil.example","click")'),
+     ["models.csv:5:name: '=HYPERLINK(\"http://evil.example\",\"click\")' — starts like a spreadsheet "
+      "formula ('=', '+', '@' or tab)"]),
+    ("required-missing", edit(4, organization=""),
+     ["models.csv:6:organization: '' — required value is missing"]),
+    ("number-type", edit(3, params_total_b="seven", params_active_b="seven"),
+     ["models.csv:5:params_total_b: 'seven' — not a number",
+      "models.csv:5:params_active_b: 'seven' — not a number"]),
+    ("integer-type", edit(3, context_tokens="32k"),
+     ["models.csv:5:context_tokens: '32k' — not a whole number"]),
+    ("boolean-type", edit(3, reasoning="yes"),
+     ["models.csv:5:reasoning: 'yes' — not 'true' or 'false'"]),
+    ("impossible-date", edit(3, release_date="2023-02-30"),
+     ["models.csv:5:release_date: '2023-02-30' — not a date YYYY-MM-DD"]),
+    ("date-before-2018", edit(3, release_date="2017-06-01"),
+     ["models.csv:5:release_date: '2017-06-01' — must be at least 2018-01-01"]),
+    ("future-date", edit(3, release_date=TOMORROW),
+     [f"models.csv:5:release_date: '{TOMORROW}' — date is in the future (after {date.today().isoformat()})"]),
+    ("future-event", edit(1, table="events", date=TOMORROW),
+     [f"events.csv:3:date: '{TOMORROW}' — date is in the future (after {date.today().isoformat()})"]),
+    ("zero-params", edit(3, params_total_b="0", params_active_b="0"),
+     ["models.csv:5:params_total_b: '0' — must be greater than 0",
+      "models.csv:5:params_active_b: '0' — must be greater than 0"]),
+    ("negative-params", edit(4, params_active_b="-12.9"),
+     ["models.csv:6:params_active_b: '-12.9' — must be greater than 0"]),
+    ("blank-total-without-note", edit(3, params_total_b="", params_active_b=""),
+     ["models.csv:5:params_total_b: '' — blank parameter count needs an explanation in notes"]),
+    ("active-above-total", edit(4, params_active_b="50"),
+     ["models.csv:6:params_active_b: '50' — active parameters exceed total parameters (46.7)"]),
+    ("moe-without-active", edit(4, params_active_b=""),
+     ["models.csv:6:params_active_b: '' — MoE model needs active parameters"]),
+    ("dense-active-differs", edit(3, params_active_b="3"),
+     ["models.csv:5:params_active_b: '3' — dense model: active parameters must equal total (7.3)"]),
+    ("dense-with-experts", edit(3, experts_total="8"),
+     ["models.csv:5:experts_total: '8' — dense model cannot have experts"]),
+    ("experts-active-above-total", edit(4, experts_active="9"),
+     ["models.csv:6:experts_active: '9' — more active experts than experts in total (8)"]),
+    ("duplicate-id", duplicate_row,
+     ["models.csv:23:model_id: 'mistral-7b' — duplicate id (first used on line 5)"]),
+    ("unknown-country", edit(12, country="XX"),
+     ["models.csv:14:country: 'XX' — not an ISO 3166-1 alpha-2 country code"]),
+    ("country-alpha3", edit(1, table="events", country="USA"),
+     ["events.csv:3:country: 'USA' — not an ISO 3166-1 alpha-2 country code (or EU)"]),
+    ("value-not-allowed", edit(3, architecture="hybrid"),
+     ["models.csv:5:architecture: 'hybrid' — not one of the allowed values: dense, moe"]),
+    ("accessibility-not-allowed", edit(3, accessibility="open"),
+     ["models.csv:5:accessibility: 'open' — not one of the allowed values: unrestricted, restricted-use, "
+      "non-commercial"]),
+    ("event-category-not-allowed", edit(0, table="events", category="rumour"),
+     ["events.csv:2:category: 'rumour' — not one of the allowed values: policy, export-control, "
+      "corporate-strategy, release, statement, market, ecosystem"]),
+    ("non-http-url", edit(3, source_url="ftp://example.org/mistral"),
+     ["models.csv:5:source_url: 'ftp://example.org/mistral' — must be an http(s) URL"]),
+    ("javascript-url", edit(2, table="events", source_url="javascript:alert(1)"),
+     ["events.csv:4:source_url: 'javascript:alert(1)' — must be an http(s) URL"]),
+    ("bad-slug", edit(3, model_id="Mistral 7B"),
+     ["models.csv:5:model_id: 'Mistral 7B' — must be a slug: lowercase letters, digits, '.', '-', '_'"]),
+    ("bad-hf-repo", edit(3, hf_repo="not a repo"),
+     ["models.csv:5:hf_repo: 'not a repo' — must be a Hugging Face repo id 'org/name'"]),
+    ("bad-license", edit(3, license="Apache 2.0 (mostly)"),
+     ["models.csv:5:license: 'Apache 2.0 (mostly)' — must be an SPDX id or 'LicenseRef-<Name>'"]),
+    ("event-unknown-model", edit(0, table="events", model_id="gpt-5-open"),
+     ["events.csv:2:model_id: 'gpt-5-open' — refers to a model_id that is not in models.csv"]),
+    ("org-two-countries", org_two_countries,
+     ["models.csv:15:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7",
+      "models.csv:16:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7",
+      "models.csv:19:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7"]),
+]
+
+
+@pytest.fixture
+def broken(request, tmp_path, fixture_dir):
+    """A folder with the broken CSVs and a copy of a good database built before."""
+    _, make, _ = request.param
+    make(tmp_path)
+    good_db = fixture_dir / "openmodels.duckdb"
+    (tmp_path / "openmodels.duckdb").write_bytes(good_db.read_bytes())
+    return tmp_path
+
+
+def _expected(folder: Path, messages: list[str]) -> list[str]:
+    return [f"{folder}/{m}" for m in messages]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("broken", CASES, ids=[c[0] for c in CASES], indirect=True)
+def test_validate_reports_file_line_column(broken, request):
+    expected = next(c[2] for c in CASES if c[0] == request.node.callspec.id)
+    assert [str(v) for v in validate_dataset(broken)] == _expected(broken, expected)
+
+
+@pytest.mark.parametrize("broken", CASES, ids=[c[0] for c in CASES], indirect=True)
+def test_cli_fails_and_keeps_the_old_database(broken, request, capsys):
+    expected = next(c[2] for c in CASES if c[0] == request.node.callspec.id)
+    csv_before = {p.name: sha(p) for p in broken.glob("*.csv")}
+    db_before = sha(broken / "openmodels.duckdb")
+
+    assert main(["--data-dir", str(broken), "validate"]) == 1
+    assert capsys.readouterr().out.splitlines() == _expected(broken, expected)
+
+    assert main(["--data-dir", str(broken), "build"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == _expected(broken, expected)
+    assert "previous database is unchanged" in captured.err
+    assert sha(broken / "openmodels.duckdb") == db_before
+    assert {p.name: sha(p) for p in broken.glob("*.csv")} == csv_before
+    assert sorted(p.name for p in broken.iterdir()) == sorted([*csv_before, "openmodels.duckdb"])
+
+
+def test_there_are_at_least_25_malformed_inputs():
+    assert len(CASES) >= 25
+
+
+def test_valid_fixture_passes(fixture_dir):
+    assert validate_dataset(fixture_dir) == []
+
+
+def test_every_violation_is_reported_not_only_the_first(tmp_path):
+    models, events = rows(12, country="XX", params_total_b="-1", params_active_b="-1")
+    models[6]["architecture"] = "hybrid"
+    events[0]["model_id"] = "nope"
+    write_dataset(tmp_path, models, events)
+    found = [(v.path.rsplit("/", 1)[1], v.line, v.column) for v in validate_dataset(tmp_path)]
+    assert found == [("models.csv", 8, "architecture"), ("models.csv", 14, "country"),
+                     ("models.csv", 14, "params_total_b"), ("models.csv", 14, "params_active_b"),
+                     ("events.csv", 2, "model_id")]
