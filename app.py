@@ -16,9 +16,8 @@ page = st.navigation([
     st.Page("pages/explorer.py", title="Explorer", icon=":material/table:", url_path="explorer"),
     st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ])
-notice = st.container()
 common.database()  # builds the database on first use; shows the error page if the CSVs are invalid
 st.session_state["_filters"] = common.sidebar_filters()
 page.run()
 common.report_unknown_params()
-common.show_url_notes(notice)
+common.show_url_notes()

@@ -6,6 +6,7 @@ import streamlit as st
 from openmodels.contract import contract
 from pages import common
 
+common.filters()
 meta = common.query("dataset_meta").row(0, named=True)
 c = contract()
 st.title("About this dataset", anchor=False)

@@ -28,6 +28,7 @@ EVENT_CATEGORIES = contract().table("events").field("category").constraints["enu
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NOTES_KEY = "_url_notes"
 SEEN_KEY = "_url_keys"
+NOTICE_SLOT = "_notice_slot"
 
 
 def data_dir() -> Path:
@@ -108,22 +109,23 @@ def _first_visit(key: str) -> list[str] | None:
     return raw or None
 
 
-def guard_multi(key: str, options: list[str]) -> None:
+def guard_multi(key: str, options: list[str], format_func=str) -> None:
     raw = _first_visit(key)
     if raw is None:
         return
-    bad = [v for v in dict.fromkeys(raw) if v not in options]
+    labels = {format_func(o) for o in options}
+    bad = [v for v in dict.fromkeys(raw) if v not in labels]
     if bad:
         _note(key, bad, "not a known value, ignored")
     if len(raw) > len(set(raw)):
         _note(key, [raw[0]], f"repeated {len(raw) - len(set(raw))} times, duplicates ignored")
 
 
-def guard_single(key: str, options: list, default) -> None:
+def guard_single(key: str, options: list, default, format_func=str) -> None:
     raw = _first_visit(key)
     if raw is None:
         return
-    by_text = {str(o).lower(): o for o in options}
+    by_text = {str(format_func(o)).lower(): o for o in options}
     chosen = by_text.get(raw[0].lower())
     if chosen is None:
         _note(key, raw[:1], "not a known value, ignored")
@@ -158,10 +160,10 @@ def report_unknown_params() -> None:
             del st.query_params[key]
 
 
-def show_url_notes(container) -> None:
+def show_url_notes() -> None:
     notes = st.session_state.get(NOTES_KEY, [])
     if notes:
-        with container:
+        with st.session_state.get(NOTICE_SLOT) or st.container():
             st.warning("Some values in the link were ignored:", icon=":material/link_off:")
             st.text("\n".join(dict.fromkeys(notes)))
 
@@ -183,8 +185,9 @@ def sidebar_filters() -> Filters:
     country_opts = countries_df["country"].to_list()
     guard_multi("country", country_opts)
     countries = sb.multiselect("Country", country_opts, key="country", bind="query-params",
-                               persist_state="session", format_func=lambda c: f"{country_name(c)} ({c})",
-                               placeholder="All countries")
+                               persist_state="session", placeholder="All countries",
+                               help="ISO 3166-1 codes of the publishers' headquarters: "
+                                    + ", ".join(f"{c} {country_name(c)}" for c in country_opts))
 
     org_opts = query("organization_options", countries=countries)["organization"].to_list()
     guard_multi("org", org_opts)
@@ -228,14 +231,16 @@ def sidebar_filters() -> Filters:
 
 
 def filters() -> Filters:
-    """The filters app.py read from the sidebar in this run."""
+    """The filters app.py read from the sidebar in this run. Call it first on every page: it also
+    opens the slot at the top of the page where app.py lists URL values that were ignored."""
+    st.session_state[NOTICE_SLOT] = st.container()
     return st.session_state.get("_filters") or Filters()
 
 
 # --- page controls bound to the URL ---------------------------------------------------------
 
-def choice(label: str, options: list[str], key: str, default: str, horizontal: bool = True, **kw) -> str:
-    guard_single(key, options, default)
+def choice(label: str, options: list[str], key: str, default: str, **kw) -> str:
+    guard_single(key, options, default, kw.get("format_func") or str)
     value = st.segmented_control(label, options, default=default, key=key, bind="query-params",
                                  persist_state="session", required=True, **kw)
     return value if value in options else default

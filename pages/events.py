@@ -21,8 +21,8 @@ with c2:
     ev_countries = sorted(everything["country"].unique().to_list())
     common.guard_multi("ev_country", ev_countries)
     countries = st.multiselect("Country or bloc", ev_countries, key="ev_country", bind="query-params",
-                               persist_state="session", format_func=lambda c: f"{country_name(c)} ({c})",
-                               placeholder="All")
+                               persist_state="session", placeholder="All",
+                               help=", ".join(f"{c} {country_name(c)}" for c in ev_countries))
 
 events = common.query("events_timeline", categories=cats, event_countries=countries,
                       date_from=f.date_from, date_to=f.date_to)
@@ -45,7 +45,7 @@ if default_event is None:
     st.stop()
 c3, c4, c5 = st.columns([3, 1, 1])
 with c3:
-    common.guard_single("event", ids, default_event)
+    common.guard_single("event", ids, default_event, titles.get)
     event_id = st.selectbox("Event", ids, index=ids.index(default_event), format_func=titles.get, key="event",
                             bind="query-params", persist_state="session")
 with c4:
@@ -54,7 +54,7 @@ with c5:
     top_n = common.number_choice("Top N countries", [3, 5, 8], "ev_top", 5)
 window = common.query("event_window", f, event_id=event_id, months=months, top_n=top_n)
 if window.is_empty():
-    common.empty_state(f"No release in the {months} months around this event.")
+    common.empty_state(f"No release matches the filters in the {months} months around this event.")
 else:
     common.chart(event_window_chart(window, titles[event_id], months), window, "events",
                  f"window_{event_id}_{months}m", f, "window")

@@ -12,8 +12,8 @@ st.caption("Accessibility classes follow Epoch AI: unrestricted (OSI-approved or
 
 c1, c2, c3 = st.columns(3)
 with c1:
-    show = common.choice("Show", ["releases", "share_pct"], "lic_value", "share_pct",
-                         format_func={"releases": "Counts", "share_pct": "Shares (%)"}.get)
+    show = {"counts": "releases", "shares": "share_pct"}[
+        common.choice("Show", ["shares", "counts"], "lic_value", "shares")]
 with c2:
     period = common.choice("Period", ["quarter", "year"], "lic_period", "year")
 with c3:

@@ -14,12 +14,11 @@ with c1:
     period = common.choice("Period", ["month", "quarter", "year"], "period", "quarter")
 with c2:
     mode = common.choice("Chart", ["stacked", "lines", "percent"], "mode", "stacked",
-                         format_func={"stacked": "Stacked", "lines": "Lines", "percent": "100%"}.get)
+                         help="percent: each period's releases as 100%")
 with c3:
     unit = common.choice("Count", ["checkpoints", "families"], "unit", "checkpoints",
-                         format_func={"checkpoints": "Checkpoints", "families": "Family launches"}.get,
-                         help="Checkpoints: one row per model size. Family launches: sizes of one family "
-                              "released by one organization on one day count once.")
+                         help="checkpoints: one row per model size. families: the sizes of one family "
+                              "released by one organization on one day count once (a family launch).")
 c4, c5 = st.columns([1, 3])
 with c4:
     cumulative = common.switch("Cumulative", "cumulative")

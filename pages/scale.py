@@ -15,7 +15,7 @@ st.caption("Each point is one open-weight checkpoint (log scale). Dotted lines: 
 c1, c2 = st.columns([1, 3])
 with c1:
     metric = common.choice("Parameters", ["total", "active"], "metric", "total",
-                           format_func={"total": "Total", "active": "Active"}.get)
+                           help="active: parameters used per token (equal to total for dense models)")
 with c2:
     frontier_on = common.switch("Frontier line per country", "frontier", True)
 cats = common.event_marker_controls()

@@ -1,0 +1,227 @@
+"""Every page in AppTest: default, filtered, empty, hostile URLs; shown values equal Polars on the CSV;
+every chart's CSV download holds exactly the values the chart draws."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from streamlit.testing.v1 import AppTest
+
+from openmodels.contract import contract
+from openmodels.queries import Database, available_queries
+
+PAGES = ["overview", "releases", "scale", "moe", "licenses", "events", "explorer", "about"]
+AS_OF = date.fromisoformat(contract().data_as_of)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def entrypoints(tmp_path_factory) -> dict[str, Path]:
+    """app.py with each page in turn as the default page, as a visitor opening that page's URL gets.
+
+    (AppTest's switch_page runs only the page script, not app.py around it, so the shared
+    sidebar and the URL notice would be missing; starting on the page runs the real router.)"""
+    source = (ROOT / "app.py").read_text()
+    assert ", default=True" in source
+    out = {}
+    for page in PAGES:
+        folder = tmp_path_factory.mktemp(f"entry-{page}")
+        (folder / "pages").symlink_to(ROOT / "pages")
+        text = source.replace(", default=True", "").replace(
+            f'st.Page("pages/{page}.py", ', f'st.Page("pages/{page}.py", default=True, ')
+        (folder / "app.py").write_text(text)
+        out[page] = folder / "app.py"
+    return out
+
+
+@pytest.fixture
+def app(fixture_dir, entrypoints, monkeypatch):
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(fixture_dir))
+
+    def make(page: str = "overview", **params) -> AppTest:
+        at = AppTest.from_file(str(entrypoints[page]), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return make
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Record what each download button was given: (file name, bytes, frame)."""
+    from pages import common
+    seen = []
+    real = common.download
+
+    def recording(frame, page, what, f, key, label="Download CSV"):
+        seen.append((f"{page}_{what}_{f.slug()}.csv", common.csv_bytes(frame), frame, key))
+        return real(frame, page, what, f, key, label)
+
+    monkeypatch.setattr(common, "download", recording)
+    return seen
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_by_default(app, page):
+    at = app(page)
+    assert at.title, "every page has a title"
+    assert not at.warning, [w.value for w in at.warning]
+    if page not in ("about", "explorer"):
+        assert charts(at), "data pages draw at least one chart"
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_with_filters(app, page):
+    at = app(page, country=["US", "CN"], arch=["moe"], date=["2023-01-01", "2026-06-30"])
+    assert at.session_state["country"] == ["US", "CN"]
+    assert not at.warning
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "about"])
+def test_filter_matching_nothing_shows_an_empty_state(app, page):
+    at = app(page, country=["GB"], arch=["moe"])
+    assert any("No " in i.value and "match" in i.value for i in at.info), [i.value for i in at.info]
+    assert not at.error
+
+
+def test_overview_numbers_equal_polars_on_the_csv(app, models):
+    at = app("overview")
+    values = [m.value for m in at.metric]
+    for i, (bloc_filter) in enumerate([pl.col("country") == "US", pl.col("country") == "CN",
+                                       ~pl.col("country").is_in(["US", "CN"])]):
+        b = models.filter(bloc_filter)
+        last = b.filter((pl.col("release_date") > date(AS_OF.year - 1, AS_OF.month, AS_OF.day))
+                        & (pl.col("release_date") <= AS_OF))
+        largest = b.filter(pl.col("release_date") <= AS_OF)["params_total_b"].max()
+        moe = f"{round(100 * last.filter(pl.col('architecture') == 'moe').height / last.height, 1):g}%" \
+            if last.height else "—"
+        assert values[4 * i] == str(last.height)
+        assert values[4 * i + 1] == f"{largest:g}B"
+        assert values[4 * i + 2] == moe
+
+
+def test_releases_chart_series_equal_polars(app, models):
+    at = app("releases", period="year", country=["US", "CN"])
+    spec = charts(at)[0]
+    for trace in spec["data"]:
+        code = {"United States": "US", "China": "CN"}[trace["name"]]
+        want = (models.filter(pl.col("country") == code)
+                .group_by(pl.col("release_date").dt.year().alias("year")).len())
+        got = {int(x[:4]): y for x, y in zip(trace["x"], trace["y"]) if y}
+        assert got == dict(want.rows())
+
+
+def test_filters_persist_across_pages(app):
+    at = app("overview", country=["CN"])
+    at.switch_page("pages/explorer.py").run()  # runs the page alone, with this session's state
+    assert at.session_state["country"] == ["CN"]
+    assert at.markdown[0].value.startswith("**9** models match")
+
+
+def test_explorer_lists_every_matching_row_and_downloads_them(app, models, downloads):
+    at = app("explorer", country=["CN"])
+    want = models.filter(pl.col("country") == "CN")
+    assert at.markdown[0].value.startswith(f"**{want.height}** models match")
+    name, data, _, _ = downloads[-1]
+    assert name == "explorer_models_CN.csv"
+    got = pl.read_csv(io.BytesIO(data), infer_schema=False)
+    assert got.columns == contract().table("models").columns
+    assert sorted(got["model_id"]) == sorted(want["model_id"])
+    url = at.get("download_button")[-1].proto.url
+    assert _calculate_file_id(data, "text/csv", name) in url
+
+
+VALUE_COLUMN = {  # chart key -> the frame column its traces draw
+    "cumulative": "cumulative_releases", "releases": None, "scale": "params_total_b", "moe_share": "moe_share_pct",
+    "moe_ratio": "active_pct", "acc_country": None, "acc_time": None, "top_lic": "releases", "openness": None,
+    "window": "releases",
+}
+
+
+@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "licenses", "events"])
+def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
+    at = app(page)
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto.url for b in at.get("download_button")}
+    chart_specs = {el.proto.id.rsplit("-", 1)[-1].removeprefix("chart_"): json.loads(el.proto.spec)
+                   for el in at.get("plotly_chart")}
+    assert chart_specs
+    recorded = {key: (name, data, frame) for name, data, frame, key in downloads}
+    for key, spec in chart_specs.items():
+        name, data, frame = recorded[key]
+        assert _calculate_file_id(data, "text/csv", name) in buttons[f"dl_{key}"], key
+        assert pl.read_csv(io.BytesIO(data)).height == frame.height
+        if key == "timeline":
+            drawn = sorted(x for t in spec["data"] for x in t["x"])
+            assert drawn == sorted(str(d) for d in frame["date"])
+            continue
+        column = VALUE_COLUMN.get(key) or frame.columns[-1]
+        traces = [t for t in spec["data"] if t.get("name") != "Events" and "frontier" not in t.get("name", "")]
+        axis = "x" if key == "top_lic" else "y"
+        drawn = sorted(v for t in traces for v in t[axis] if v is not None)
+        want = sorted(v for v in frame[column].to_list() if v is not None)
+        assert drawn == pytest.approx(want), key
+
+
+HOSTILE = [
+    ("overview", {"country": ["XX"]}),
+    ("overview", {"country": ["' OR 1=1 --"]}),
+    ("overview", {"country": ["US'); DROP TABLE models; --"]}),
+    ("explorer", {"org": ["<script>alert(1)</script>"]}),
+    ("overview", {"country": ["A" * 10_000]}),
+    ("releases", {"country": ["US"] * 300}),
+    ("overview", {"date": ["2025-01-01", "2020-01-01"]}),
+    ("overview", {"date": ["1900-01-01", "2999-12-31"]}),
+    ("scale", {"date": ["yesterday", "tomorrow"]}),
+    ("overview", {"date": ["2024-01-01"]}),
+    ("overview", {"params": ["abc", "def"]}),
+    ("overview", {"params": ["-5", "1e308"]}),
+    ("licenses", {"modality": ["<img src=x onerror=alert(1)>"]}),
+    ("moe", {"arch": ["MOE", "dense'--"]}),
+    ("overview", {"access": ["\x00null"]}),
+    ("releases", {"period": ["decade"], "mode": ["3d"], "unit": ["bytes"]}),
+    ("releases", {"top": ["999999"], "cumulative": ["maybe"]}),
+    ("overview", {"foo": ["bar"], "utm_source": ["x"]}),
+    ("events", {"event": ["../../etc/passwd"], "months": ["-3"], "ev_cat": ["war"]}),
+    ("scale", {"metric": ["__proto__"], "frontier": ["1; rm -rf /"]}),
+    ("overview", {f"k{i}": ["v"] for i in range(200)}),
+    ("releases", {"period": ["year", "month", "quarter"]}),
+]
+
+
+@pytest.mark.parametrize("page,params", HOSTILE, ids=[f"{i:02d}-{p}" for i, (p, _) in enumerate(HOSTILE)])
+def test_hostile_url_is_ignored_with_a_notice(app, page, params, monkeypatch):
+    calls = []
+    real = Database.run
+
+    def spy(self, name, p=None):
+        calls.append((name, p))
+        return real(self, name, p)
+
+    monkeypatch.setattr(Database, "run", spy)
+    at = app(page, **params)
+    assert [w.value for w in at.warning] == ["Some values in the link were ignored:"]
+    notice = at.text[0].value
+    for key in params:
+        assert key in notice
+    queries = set(available_queries())
+    assert all(name in queries for name, _ in calls)  # only the named SQL files ran
+    assert not at.error
+
+
+def test_there_are_at_least_20_hostile_urls():
+    assert len(HOSTILE) >= 20

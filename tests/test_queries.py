@@ -1,0 +1,236 @@
+"""Every named query, run on the fixture database, equals the same answer computed with Polars."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from openmodels.filters import Filters
+from openmodels.queries import available_queries, query_params
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 11, 23)
+NO_FILTER = Filters()
+SOME = Filters(countries=("US", "CN"), date_from=date(2023, 1, 1), date_to=date(2025, 12, 31))
+
+
+def apply(models: pl.DataFrame, f: Filters) -> pl.DataFrame:
+    """The sidebar filters, written independently of the SQL macro."""
+    m = models
+    if f.countries:
+        m = m.filter(pl.col("country").is_in(f.countries))
+    if f.orgs:
+        m = m.filter(pl.col("organization").is_in(f.orgs))
+    if f.date_from:
+        m = m.filter(pl.col("release_date") >= f.date_from)
+    if f.date_to:
+        m = m.filter(pl.col("release_date") <= f.date_to)
+    if f.modalities:
+        m = m.filter(pl.col("modality").is_in(f.modalities))
+    if f.architectures:
+        m = m.filter(pl.col("architecture").is_in(f.architectures))
+    if f.accessibility:
+        m = m.filter(pl.col("accessibility").is_in(f.accessibility))
+    if f.pmin is not None:
+        m = m.filter(pl.col("params_total_b") >= f.pmin)
+    if f.pmax is not None:
+        m = m.filter(pl.col("params_total_b") <= f.pmax)
+    return m
+
+
+def grouped(m: pl.DataFrame, f: Filters, top_n: int) -> pl.DataFrame:
+    ranks = m.group_by("country").len().sort(["len", "country"], descending=[True, False])
+    top = ranks["country"].head(top_n).to_list()
+    return m.with_columns(
+        pl.when(pl.lit(bool(f.countries)) | pl.col("country").is_in(top)).then(pl.col("country"))
+        .otherwise(pl.lit("Other")).alias("country_group"))
+
+
+FILTER_CASES = [NO_FILTER, SOME, Filters(architectures=("moe",), pmin=100.0),
+                Filters(orgs=("Meta",), modalities=("text",)), Filters(countries=("ZZ",))]
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_explorer_models_returns_every_filtered_row(db, models, f):
+    got = db.run("explorer_models", f.params() | {"search": ""})
+    want = apply(models, f)
+    assert sorted(got["model_id"].to_list()) == sorted(want["model_id"].to_list())
+    assert got.columns == models.columns
+
+
+def test_explorer_search_is_case_insensitive_and_bound(db, models):
+    got = db.run("explorer_models", NO_FILTER.params() | {"search": "LLAMA"})
+    assert sorted(got["model_id"]) == sorted(m for m in models["model_id"] if "llama" in m)
+    hostile = db.run("explorer_models", NO_FILTER.params() | {"search": "' OR 1=1 --"})
+    assert hostile.is_empty()
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+@pytest.mark.parametrize("period", ["month", "quarter", "year"])
+@pytest.mark.parametrize("unit", ["checkpoints", "families"])
+def test_releases_by_country_period(db, models, f, period, unit):
+    got = db.run("releases_by_country_period", f.params() | {"period": period, "unit": unit, "top_n": 3})
+    m = grouped(apply(models, f), f, 3).with_columns(pl.col("release_date").dt.truncate(
+        {"month": "1mo", "quarter": "3mo", "year": "1y"}[period]).alias("period_start"))
+    if unit == "families":
+        m = m.unique(["country_group", "organization", "family", "release_date"])
+    counts = m.group_by("period_start", "country_group").len("releases")
+    nonzero = got.filter(pl.col("releases") > 0).select("period_start", "country_group", "releases")
+    assert_frame_equal(nonzero, counts.cast({"releases": pl.Int64}), check_row_order=False)
+    if not got.is_empty():
+        last = got.group_by("country_group").agg(pl.col("cumulative_releases").last())
+        totals = counts.group_by("country_group").agg(pl.col("releases").sum().alias("cumulative_releases"))
+        assert_frame_equal(last, totals.cast({"cumulative_releases": pl.Int64}), check_row_order=False)
+        shares = (got.group_by("period_start").agg(pl.col("share_pct").sum(), pl.col("releases").sum())
+                  .filter(pl.col("releases") > 0))
+        assert all(abs(s - 100) < 0.5 for s in shares["share_pct"])
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_overview_kpis_by_bloc(db, models, f):
+    got = db.run("overview_kpis_by_bloc", f.params() | {"as_of": AS_OF})
+    m = apply(models, f).with_columns(
+        pl.col("country").replace_strict({"US": "United States", "CN": "China"}, default="Rest of world").alias("bloc"))
+    windows = {"last_12_months": (date(2025, 11, 23), AS_OF), "prior_12_months": (date(2024, 11, 23), date(2025, 11, 23))}
+    for row in got.iter_rows(named=True):
+        start, end = windows[row["window_name"]]
+        b = m.filter(pl.col("bloc") == row["bloc"])
+        inside = b.filter((pl.col("release_date") > start) & (pl.col("release_date") <= end))
+        assert row["releases"] == inside.height
+        assert row["moe_releases"] == inside.filter(pl.col("architecture") == "moe").height
+        assert row["unrestricted_releases"] == inside.filter(pl.col("accessibility") == "unrestricted").height
+        to_date = b.filter(pl.col("release_date") <= end).drop_nulls("params_total_b")
+        assert row["largest_params_b"] == (to_date["params_total_b"].max() if to_date.height else None)
+        if inside.height:
+            assert row["moe_share_pct"] == round(100 * row["moe_releases"] / inside.height, 1)
+    assert got.height == 6
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_models_scatter(db, models, f):
+    got = db.run("models_scatter", f.params())
+    want = apply(models, f).drop_nulls("params_total_b")
+    assert sorted(got["model_id"]) == sorted(want["model_id"])
+
+
+@pytest.mark.parametrize("metric", ["total", "active"])
+def test_frontier_by_country(db, models, metric):
+    got = db.run("frontier_by_country", NO_FILTER.params() | {"metric": metric})
+    col = "params_total_b" if metric == "total" else "params_active_b"
+    want = []
+    for country, part in models.drop_nulls(col).sort("release_date", col).group_by("country", maintain_order=True):
+        best = None
+        for r in part.iter_rows(named=True):
+            if best is None or r[col] > best:
+                best = r[col]
+                want.append((country[0], r["release_date"], r[col]))
+    assert sorted(got.select("country", "release_date", "params_b").rows()) == sorted(want)
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_moe_queries(db, models, f):
+    m = apply(models, f)
+    share = db.run("moe_share_by_country_period", f.params() | {"period": "year", "top_n": 3})
+    g = grouped(m, f, 3).with_columns(pl.col("release_date").dt.truncate("1y").alias("period_start"))
+    want = g.group_by("period_start", "country_group").agg(
+        pl.len().alias("releases"), (pl.col("architecture") == "moe").sum().alias("moe_releases"))
+    assert_frame_equal(share.select("period_start", "country_group", "releases", "moe_releases"),
+                       want.cast({"releases": pl.Int64, "moe_releases": pl.Int64}), check_row_order=False)
+
+    first = db.run("first_moe_by_organization", f.params())
+    moe = m.filter(pl.col("architecture") == "moe").sort("release_date", "model_id")
+    want_first = moe.group_by("organization", maintain_order=True).first()
+    assert sorted(first.select("organization", "first_moe_date", "first_moe_model").rows()) == sorted(
+        want_first.select("organization", "release_date", "name").rows())
+
+    ratio = db.run("moe_active_ratio", f.params())
+    assert sorted(ratio["model_id"]) == sorted(moe.drop_nulls("params_active_b")["model_id"])
+    for r in ratio.iter_rows(named=True):
+        assert r["active_pct"] == round(100 * r["params_active_b"] / r["params_total_b"], 2)
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_license_queries(db, models, f):
+    m = apply(models, f)
+    g = grouped(m, f, 8)
+    for name, col in [("accessibility_by_country", "accessibility"), ("openness_by_country", "openness")]:
+        got = db.run(name, f.params() | {"top_n": 8})
+        want = g.group_by("country_group", col).len("releases").cast({"releases": pl.Int64})
+        assert_frame_equal(got.select("country_group", col, "releases"), want, check_row_order=False)
+    by_period = db.run("accessibility_by_period", f.params() | {"period": "year"})
+    want = (m.with_columns(pl.col("release_date").dt.truncate("1y").alias("period_start"))
+            .group_by("period_start", "accessibility").len("releases").cast({"releases": pl.Int64}))
+    assert_frame_equal(by_period.select("period_start", "accessibility", "releases"), want, check_row_order=False)
+    top = db.run("top_licenses", f.params() | {"limit": 3})
+    want = m.group_by("license").len("releases").sort(["releases", "license"], descending=[True, False]).head(3)
+    assert top.select("license", "releases").rows() == want.cast({"releases": pl.Int64}).rows()
+
+
+def test_events_timeline_and_window(db, fixture_dir, models):
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False).with_columns(pl.col("date").str.to_date())
+    got = db.run("events_timeline", {"categories": ["release"], "event_countries": ["US"],
+                                     "date_from": None, "date_to": None})
+    want = events.filter((pl.col("category") == "release") & (pl.col("country") == "US"))
+    assert got["event_id"].to_list() == want.sort("date", "event_id")["event_id"].to_list()
+    assert got.filter(pl.col("event_id") == "gpt-oss-release")["model_name"].to_list() == ["GPT-OSS-120B"]
+
+    window = db.run("event_window", NO_FILTER.params() | {"event_id": "deepseek-r1-release", "months": 12, "top_n": 10})
+    day = date(2025, 1, 20)
+    m = models.filter((pl.col("release_date") >= date(2024, 1, 20)) & (pl.col("release_date") < date(2026, 1, 20)))
+    for r in window.iter_rows(named=True):
+        side = m.filter(pl.col("release_date") < day) if r["event_window"] == "before" else m.filter(
+            pl.col("release_date") >= day)
+        assert r["releases"] == side.filter(pl.col("country") == r["country_group"]).height
+
+
+def test_options_bounds_meta_and_detail(db, models):
+    opts = db.run("country_options", {})
+    assert dict(opts.rows()) == dict(models.group_by("country").len().rows())
+    orgs = db.run("organization_options", {"countries": ["CN"]})
+    assert sorted(orgs["organization"]) == sorted(models.filter(pl.col("country") == "CN")["organization"].unique())
+    assert db.run("organization_options", {"countries": []}).height == models["organization"].n_unique()
+    bounds = db.run("data_bounds", {}).row(0, named=True)
+    assert (bounds["first_release"], bounds["last_release"]) == (models["release_date"].min(),
+                                                                models["release_date"].max())
+    assert db.run("dataset_meta", {}).row(0, named=True)["models_rows"] == models.height
+    detail = db.run("model_detail", {"model_id": "deepseek-r1"})
+    assert detail.row(0, named=True)["params_total_b"] == 671
+
+
+def test_a_query_refuses_missing_parameters(db):
+    with pytest.raises(ValueError, match="needs parameters"):
+        db.run("model_detail", {})
+
+
+# --- where SQL may live --------------------------------------------------------------------
+
+APP_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+PY_FILES = APP_FILES + sorted((ROOT / "openmodels").glob("*.py"))
+
+
+def test_every_sql_file_is_used():
+    text = "\n".join(p.read_text() for p in PY_FILES)
+    unused = [q for q in available_queries() if f'"{q}"' not in text]
+    assert unused == []
+
+
+def test_no_sql_in_pages_or_app():
+    sql = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|CREATE\s+TABLE|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b",
+                     re.IGNORECASE | re.DOTALL)
+    offenders = [p.name for p in APP_FILES if sql.search(p.read_text())]
+    assert offenders == []
+
+
+def test_queries_bind_parameters_not_format_them():
+    for name in available_queries():
+        text = (ROOT / "queries" / f"{name}.sql").read_text()
+        assert "{" not in text and "%s" not in text, name
+        assert query_params(name) <= {"countries", "orgs", "date_from", "date_to", "modalities", "architectures",
+                                      "accessibility", "pmin", "pmax", "period", "unit", "top_n", "as_of", "metric",
+                                      "limit", "categories", "event_countries", "event_id", "months", "search",
+                                      "model_id"}
