@@ -17,6 +17,7 @@ page = st.navigation([
     st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ])
 common.database()  # builds the database on first use; shows the error page if the CSVs are invalid
+common.mark_routed()
 st.session_state["_filters"] = common.sidebar_filters()
 page.run()
 common.report_unknown_params()

@@ -39,6 +39,16 @@ def group_label(code: str) -> str:
     return code if code in ("Other", "United States", "China", "Rest of world") else country_name(code)
 
 
+LOG_TICKS = [0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 3000]
+
+
+def ordered_groups(df: pl.DataFrame, column: str, value: str) -> list[str]:
+    """The groups in `column`, largest total `value` first, 'Other' last (legend and stacking order)."""
+    totals = df.group_by(column).agg(pl.col(value).fill_null(0).sum().alias("_total"))
+    ranked = totals.sort(["_total", column], descending=[True, False])[column].to_list()
+    return [g for g in ranked if g != "Other"] + [g for g in ranked if g == "Other"]
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, **kw) -> go.Figure:
     fig.update_layout(
         title=dict(text=title), xaxis_title=x, yaxis_title=y, legend_title_text=kw.pop("legend", "Country"),
@@ -59,7 +69,7 @@ def releases_chart(df: pl.DataFrame, value: str, mode: str, period: str, unit: s
     """Releases per period by country group: mode 'stacked', 'lines' or 'percent' (100% stacked)."""
     what = "model checkpoints" if unit == "checkpoints" else "family launches"
     fig = go.Figure()
-    for group in df["country_group"].unique(maintain_order=True).to_list():
+    for group in ordered_groups(df, "country_group", value):
         part = df.filter(pl.col("country_group") == group)
         common = dict(x=part["period_start"].to_list(), y=part[value].to_list(), name=group_label(group),
                       marker_color=country_color(group),
@@ -77,7 +87,7 @@ def releases_chart(df: pl.DataFrame, value: str, mode: str, period: str, unit: s
 def cumulative_chart(df: pl.DataFrame) -> go.Figure:
     """Cumulative releases by country group over time (lines)."""
     fig = go.Figure()
-    for group in df["country_group"].unique(maintain_order=True).to_list():
+    for group in ordered_groups(df, "country_group", "cumulative_releases"):
         part = df.filter(pl.col("country_group") == group)
         fig.add_trace(go.Scatter(
             x=part["period_start"].to_list(), y=part["cumulative_releases"].to_list(), mode="lines",
@@ -91,15 +101,16 @@ def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = N
     col = "params_active_b" if metric == "active" else "params_total_b"
     label = "Active parameters (billions, log scale)" if metric == "active" else "Total parameters (billions, log scale)"
     fig = go.Figure()
-    for country in df["country"].unique(maintain_order=True).to_list():
+    counted = df.with_columns(pl.lit(1).alias("_n"))
+    for country in ordered_groups(counted, "country", "_n"):
+        first = True
         for arch in ("dense", "moe"):
             part = df.filter((pl.col("country") == country) & (pl.col("architecture") == arch))
             if part.is_empty():
                 continue
             fig.add_trace(go.Scatter(
                 x=part["release_date"].to_list(), y=part[col].to_list(), mode="markers",
-                name=f"{country_name(country)} · {'MoE' if arch == 'moe' else 'dense'}",
-                legendgroup=country,
+                name=country_name(country), legendgroup=country, showlegend=first,
                 marker=dict(color=country_color(country), symbol=ARCH_SYMBOLS[arch], size=9, opacity=0.85,
                             line=dict(width=0.5, color="white")),
                 customdata=part.select("model_id", "name", "organization", "params_total_b",
@@ -108,20 +119,23 @@ def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = N
                                "Total: %{customdata[3]}B · Active: %{customdata[4]}B<br>"
                                "License: %{customdata[5]}<extra></extra>"),
             ))
+            first = False
     if frontier is not None and not frontier.is_empty():
         for country in frontier["country"].unique(maintain_order=True).to_list():
             part = frontier.filter(pl.col("country") == country)
             fig.add_trace(go.Scatter(
                 x=part["release_date"].to_list(), y=part["params_b"].to_list(), mode="lines",
                 line=dict(color=country_color(country), shape="hv", width=1.5, dash="dot"),
-                name=f"{country_name(country)} · frontier", legendgroup=country, hoverinfo="skip"))
-    fig.update_yaxes(type="log")
-    return _layout(fig, "Size of open-weight models over time", "Release date", label)
+                name=f"{country_name(country)} · frontier", legendgroup=country, showlegend=False,
+                hoverinfo="skip"))
+    fig.update_yaxes(type="log", tickvals=LOG_TICKS, ticktext=[f"{v:g}B" for v in LOG_TICKS])
+    return _layout(fig, "Size of open-weight models over time (circle = dense, diamond = MoE)", "Release date",
+                   label, height=620)
 
 
 def moe_share_chart(df: pl.DataFrame, period: str) -> go.Figure:
     fig = go.Figure()
-    for group in df["country_group"].unique(maintain_order=True).to_list():
+    for group in ordered_groups(df, "country_group", "releases"):
         part = df.filter(pl.col("country_group") == group)
         fig.add_trace(go.Scatter(
             x=part["period_start"].to_list(), y=part["moe_share_pct"].to_list(), mode="lines+markers",
@@ -136,7 +150,7 @@ def moe_share_chart(df: pl.DataFrame, period: str) -> go.Figure:
 
 def active_ratio_chart(df: pl.DataFrame) -> go.Figure:
     fig = go.Figure()
-    for country in df["country"].unique(maintain_order=True).to_list():
+    for country in ordered_groups(df.with_columns(pl.lit(1).alias("_n")), "country", "_n"):
         part = df.filter(pl.col("country") == country)
         fig.add_trace(go.Scatter(
             x=part["release_date"].to_list(), y=part["active_pct"].to_list(), mode="markers",
@@ -144,7 +158,7 @@ def active_ratio_chart(df: pl.DataFrame) -> go.Figure:
             customdata=part.select("name", "organization", "params_active_b", "params_total_b").rows(),
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}B active of "
                            "%{customdata[3]}B (%{y}%)<extra></extra>")))
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", tickvals=[1, 2, 5, 10, 20, 50, 100])
     return _layout(fig, "Active share of parameters in MoE models", "Release date",
                    "Active / total parameters (%, log scale)")
 
@@ -161,6 +175,9 @@ def share_bars(df: pl.DataFrame, category: str, value: str, title: str, y_title:
             marker_color=CLASS_COLORS.get(cls, country_color(cls)),
             hovertemplate="%{x}<br>" + cls + ": %{y}<extra></extra>"))
     fig.update_layout(barmode="stack")
+    if x == "country_group":
+        order = [group_label(g) for g in ordered_groups(df, x, value)]
+        fig.update_xaxes(categoryorder="array", categoryarray=order)
     return _layout(fig, title, x_title, y_title, legend=category.capitalize())
 
 

@@ -29,6 +29,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NOTES_KEY = "_url_notes"
 SEEN_KEY = "_url_keys"
 NOTICE_SLOT = "_notice_slot"
+ROUTED_KEY = "_routed"
 
 
 def data_dir() -> Path:
@@ -230,9 +231,26 @@ def sidebar_filters() -> Filters:
     )
 
 
+def mark_routed() -> None:
+    """Called by app.py: this session's runs go through the router."""
+    st.session_state[ROUTED_KEY] = True
+
+
+def _ensure_routed() -> None:
+    """Streamlit keeps a process-wide flag: while a folder named pages/ exists and st.navigation has
+    not run yet, a first visitor who opens a deep link (/releases) gets that page run alone, without
+    app.py (no sidebar filters). Clear the flag and rerun the same URL through the router."""
+    if not st.session_state.get(ROUTED_KEY):
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def filters() -> Filters:
     """The filters app.py read from the sidebar in this run. Call it first on every page: it also
     opens the slot at the top of the page where app.py lists URL values that were ignored."""
+    _ensure_routed()
     st.session_state[NOTICE_SLOT] = st.container()
     return st.session_state.get("_filters") or Filters()
 
