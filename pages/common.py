@@ -301,9 +301,14 @@ def markers(fig: go.Figure, f: Filters, categories: list[str]) -> go.Figure:
 # --- rendering ------------------------------------------------------------------------------
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """CSV of a frame; text cells that a spreadsheet would run as a formula get a leading quote."""
+    """CSV of a frame, numbers written as in data/*.csv (119, not 119.0); text cells that a
+    spreadsheet would run as a formula get a leading quote (valid data never has such cells)."""
     text_cols = [c for c, t in frame.schema.items() if t == pl.String]
-    guarded = frame.with_columns(_guard(c) for c in text_cols) if text_cols else frame
+    float_cols = [c for c, t in frame.schema.items() if t.is_float()]
+    guarded = frame.with_columns(
+        *(_guard(c) for c in text_cols),
+        *(pl.col(c).cast(pl.String).str.replace(r"\.0$", "") for c in float_cols),
+    )
     buf = io.BytesIO()
     guarded.write_csv(buf)
     return buf.getvalue()

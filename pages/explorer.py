@@ -9,8 +9,10 @@ st.title("Explorer", anchor=False)
 search = st.text_input("Search name, family, organization, license or notes", key="q", bind="query-params",
                        max_chars=200, placeholder="e.g. Qwen3, Apache-2.0, reasoning")
 rows = common.query("explorer_models", f, search=search.strip())
-st.markdown(f"**{rows.height}** models match the filters" + (f" and the search “{search.strip()}”" if search else "")
+st.markdown(f"**{rows.height}** models match the filters" + (" and the search" if search.strip() else "")
             + ". Every matching row is below; sort by clicking a column header.")
+if search.strip():
+    st.text(f"Search: {search.strip()}")  # user text as text, never markdown
 if rows.is_empty():
     common.empty_state("No model matches the filters and search.")
 else:

@@ -36,9 +36,8 @@ for bloc, cols in zip(["United States", "China", "Rest of world"], st.columns(3,
         st.metric("Releases", cur["releases"], delta(cur["releases"], old["releases"]))
         largest = f"{cur['largest_params_b']:g}B" if cur["largest_params_b"] else "—"
         st.metric("Largest open model to date", largest,
-                  delta(cur["largest_params_b"], old["largest_params_b"], "B"), delta_color="off",
-                  help=cur["largest_name"] or "No model with a disclosed size")
-        st.caption(cur["largest_name"] or "")
+                  delta(cur["largest_params_b"], old["largest_params_b"], "B"), delta_color="off")
+        st.text(cur["largest_name"] or "No model with a disclosed size")  # data as text, never markdown
         moe = f"{cur['moe_share_pct']:g}%" if cur["moe_share_pct"] is not None else "—"
         st.metric("MoE share of releases", moe, delta(cur["moe_share_pct"], old["moe_share_pct"], " pts", 1),
                   delta_color="off")

@@ -40,8 +40,8 @@ else:
             continue
         m = row.row(0, named=True)
         with st.container(border=True):
-            st.markdown(f"**{m['name']}** · {m['organization']} ({country_name(m['country'])}) · "
-                        f"released {m['release_date']}")
+            st.text(f"{m['name']} · {m['organization']} ({country_name(m['country'])}) · "
+                    f"released {m['release_date']}")
             st.dataframe(row.drop("notes").transpose(include_header=True, header_name="field",
                                                      column_names=["value"]).with_columns(pl.col("value").cast(pl.String)),
                          hide_index=True)

@@ -1,0 +1,217 @@
+"""End-to-end in Chromium: the real `streamlit run` server, real data, a real browser."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_support import ARTIFACTS, PLOTLY_TRACES_JS, ROOT, Server, free_port, launch_kwargs, wait_ready
+from fixture_data import EVENTS, MODELS, write_dataset
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"overview": "/", "releases": "/releases", "scale": "/scale", "moe": "/moe", "licenses": "/licenses",
+         "events": "/events", "explorer": "/explorer", "about": "/about"}
+CHART_PAGES = {"overview", "releases", "scale", "moe", "licenses", "events"}
+
+
+def real_models() -> pl.DataFrame:
+    return pl.read_csv(ROOT / "data" / "models.csv", infer_schema=False).with_columns(
+        pl.col("release_date").str.to_date())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(**launch_kwargs())
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = Server(None, free_port(), tmp_path_factory.mktemp("logs") / "streamlit.log").start()
+    yield srv
+    srv.stop()
+    assert srv.log_errors() == []
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_page(page, server, path: str) -> None:
+    page.goto(server.url + path)
+    wait_ready(page)
+
+
+def explorer_count(page) -> int:
+    text = page.get_by_text(re.compile(r"models match")).first.inner_text()
+    return int(re.search(r"(\d+) models match", text).group(1))
+
+
+def pick(page, label: str, value: str) -> None:
+    """Choose `value` in the sidebar multiselect called `label`."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").click()
+    box.locator("input").fill(value)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    wait_ready(page)
+
+
+def test_first_visit_to_a_deep_link_on_a_fresh_server_runs_the_router(page, server):
+    # The module's server has served nobody yet: this is its first visitor.
+    open_page(page, server, "/explorer?country=CN")
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text("Filters", exact=True)).to_be_visible()
+    assert explorer_count(page) == real_models().filter(pl.col("country") == "CN").height
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_and_draws(page, server, name):
+    open_page(page, server, PAGES[name])
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    if name in CHART_PAGES:
+        traces = page.evaluate(PLOTLY_TRACES_JS)
+        assert traces and all(len(t) > 0 for t in traces)
+        assert all(len(tr["x"] or tr["y"] or []) > 0 for chart in traces for tr in chart)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page_{name}.png"), full_page=True)
+
+
+def test_sidebar_filters_change_charts_explorer_and_url(page, server):
+    models = real_models()
+    open_page(page, server, "/explorer")
+    assert explorer_count(page) == models.height
+
+    pick(page, "Country", "CN")
+    assert re.search(r"[?&]country=CN\b", page.url)
+    assert explorer_count(page) == models.filter(pl.col("country") == "CN").height
+
+    pick(page, "Organization", "DeepSeek")
+    assert "org=DeepSeek" in page.url
+    assert explorer_count(page) == models.filter(pl.col("organization") == "DeepSeek").height
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Releases").click()
+    wait_ready(page)
+    assert "/releases" in page.url and "country=CN" in page.url and "org=DeepSeek" in page.url
+    traces = page.evaluate(PLOTLY_TRACES_JS)[0]
+    assert [t["name"] for t in traces] == ["China"]
+    assert sum(traces[0]["y"]) == models.filter(pl.col("organization") == "DeepSeek").height
+
+
+def test_a_copied_url_reopens_the_same_view(browser, server):
+    url = f"{server.url}/releases?country=US&country=CN&period=year&mode=lines&cumulative=true"
+    for _ in range(2):  # the second time in a fresh context, as a colleague opening a shared link
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        page = context.new_page()
+        page.goto(url)
+        wait_ready(page)
+        assert "period=year" in page.url and "cumulative=true" in page.url and "mode=lines" in page.url
+        traces = page.evaluate(PLOTLY_TRACES_JS)[0]
+        models = real_models()
+        assert sorted(t["name"] for t in traces) == ["China", "United States"]
+        for t in traces:
+            assert t["type"] == "scatter"  # lines
+            assert all(x.endswith("-01-01") for x in t["x"])  # yearly periods
+            assert t["y"] == sorted(t["y"])  # cumulative
+            code = {"China": "CN", "United States": "US"}[t["name"]]
+            assert t["y"][-1] == models.filter(pl.col("country") == code).height
+        context.close()
+
+
+def test_explorer_download_equals_the_csv_rows(page, server):
+    open_page(page, server, "/explorer?country=FR&arch=moe")
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Download these rows")).click()
+    download = info.value
+    assert download.suggested_filename == "explorer_models_FR.csv"
+    got = pl.read_csv(download.path(), infer_schema=False)
+    source = pl.read_csv(ROOT / "data" / "models.csv", infer_schema=False)
+    want = source.filter((pl.col("country") == "FR") & (pl.col("architecture") == "moe"))
+    assert got.columns == source.columns
+    assert got.sort("model_id").fill_null("").equals(want.sort("model_id").fill_null(""))
+
+
+def test_chart_download_equals_an_independent_count(page, server):
+    open_page(page, server, "/releases?country=US&country=CN&period=year")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").first.click()
+    download = info.value
+    assert download.suggested_filename == "releases_by_year_CN-US.csv"
+    got = pl.read_csv(download.path()).filter(pl.col("releases") > 0)
+    want = (real_models().filter(pl.col("country").is_in(["US", "CN"]))
+            .group_by(pl.col("release_date").dt.truncate("1y").cast(pl.String).alias("period_start"),
+                      pl.col("country").alias("country_group")).len("releases"))
+    assert sorted(got.rows()) == sorted(want.rows())
+
+
+def test_unknown_page_and_hostile_values_show_a_notice(page, server):
+    open_page(page, server, "/no-such-page?country=US&country=%3Cscript%3Ealert(1)%3C%2Fscript%3E&foo=1")
+    expect(page.get_by_text("Page not found")).to_be_visible()
+    expect(page.get_by_text("Some values in the link were ignored:")).to_be_visible()
+    assert "<script>" in page.locator('[data-testid="stText"]').first.inner_text()
+    assert re.search(r"[?&]country=US\b", page.url) and "script" not in page.url and "foo" not in page.url
+
+
+HTML = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+
+@pytest.fixture(scope="module")
+def html_server(tmp_path_factory):
+    models, events = copy.deepcopy(MODELS), copy.deepcopy(EVENTS)
+    models[17]["name"] = "Evil " + HTML
+    models[17]["notes"] = HTML
+    models[18]["name"] = "**bold** [link](https://example.org) " + HTML  # kimi-k2: China's largest model
+    events[3]["title"] = "R1 " + HTML
+    folder = write_dataset(tmp_path_factory.mktemp("html-data"), models, events)
+    srv = Server(folder, free_port(), folder / "streamlit.log").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_html_in_data_is_shown_as_text(browser, html_server, name):
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(html_server.url + PAGES[name] + ("?event=deepseek-r1-release" if name == "events" else ""))
+    wait_ready(page)
+    assert page.evaluate("() => window.__xss") is None
+    assert dialogs == []
+    assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
+    if name == "overview":  # China's largest model name is shown verbatim, markdown included
+        expect(page.get_by_text("**bold** [link](https://example.org)", exact=False)).to_be_visible()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def broken_server(tmp_path_factory):
+    models = copy.deepcopy(MODELS)
+    models[3]["country"] = "XX"
+    folder = write_dataset(tmp_path_factory.mktemp("bad-data"), models, EVENTS)
+    srv = Server(folder, free_port(), folder / "streamlit.log").start()
+    yield srv
+    srv.stop()
+
+
+def test_invalid_data_shows_the_error_page(page, broken_server):
+    page.goto(broken_server.url + "/releases")
+    wait_ready(page)
+    expect(page.get_by_text("The data did not pass validation")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"models\.csv:5:country: 'XX'"))).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(ARTIFACTS / "error_page.png"))
