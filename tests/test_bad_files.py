@@ -222,6 +222,29 @@ def test_cli_fails_and_keeps_the_old_database(broken, request, capsys):
     assert sorted(p.name for p in broken.iterdir()) == sorted([*csv_before, "openmodels.duckdb"])
 
 
+@pytest.fixture(scope="module")
+def entry(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("entry")
+    root = Path(__file__).resolve().parent.parent
+    (folder / "pages").symlink_to(root / "pages")
+    (folder / "app.py").write_text((root / "app.py").read_text())
+    return folder / "app.py"
+
+
+@pytest.mark.parametrize("broken", CASES, ids=[c[0] for c in CASES], indirect=True)
+def test_app_shows_the_error_page_not_a_traceback(broken, request, entry, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    expected = next(c[2] for c in CASES if c[0] == request.node.callspec.id)
+    db_before = sha(broken / "openmodels.duckdb")
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(broken))
+    at = AppTest.from_file(str(entry), default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["The data did not pass validation"]
+    assert at.code[0].value.splitlines() == _expected(broken, expected)
+    assert sha(broken / "openmodels.duckdb") == db_before
+
+
 def test_there_are_at_least_25_malformed_inputs():
     assert len(CASES) >= 25
 
