@@ -42,6 +42,7 @@ report: setup
 	.venv/bin/python -m openmodels report
 
 bench: setup browser
+	.venv/bin/python bench/queries.py
 	.venv/bin/python bench/load.py
 
 clean:

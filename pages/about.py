@@ -6,7 +6,7 @@ import streamlit as st
 from openmodels.contract import contract
 from pages import common
 
-common.filters()
+f = common.filters()
 meta = common.query("dataset_meta").row(0, named=True)
 c = contract()
 st.title("About this dataset", anchor=False)
@@ -46,6 +46,13 @@ for table in c.tables:
     }), hide_index=True)
     if table.rules:
         st.markdown("Rules across columns: " + "; ".join(r["description"] for r in table.rules))
+
+st.subheader("Sources", anchor=False)
+sources = common.query("source_domains")
+st.markdown(f"The rows cite **{sources.height}** source sites, led by model cards on Hugging Face, labs' own "
+            "posts and repositories, and papers. Every row's own link is in the Explorer and in the CSV.")
+st.dataframe(sources, hide_index=True, height=300)
+common.download(sources, "about", "source_sites", f, "sources")
 
 st.subheader("Cite", anchor=False)
 st.code(f"Open Model Geopolitics (version {meta['dataset_version']}, data as of {meta['data_as_of']}). "

@@ -57,4 +57,5 @@ else:
     fig = common.markers(cumulative_chart(frame), f, cats)
     common.chart(fig, frame, "overview", "cumulative_releases_by_country", f, "cumulative")
 st.caption("Countries outside the six with most releases are grouped as Other. A release is one checkpoint "
-           "size of one model; see About for the method.")
+           "size of one model; see About for the method. Coverage of the latest months is still being filled "
+           "in (a row enters only once its primary source confirms it), so recent counts can undercount.")

@@ -202,6 +202,16 @@ def test_options_bounds_meta_and_detail(db, models):
     assert detail.row(0, named=True)["params_total_b"] == 671
 
 
+def test_source_domains(db, models, fixture_dir):
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    got = {r[0]: (r[1], r[2]) for r in db.run("source_domains", {}).rows()}
+    site = r"^https?://(?:www\.)?([^/]+)"
+    m = models.group_by(pl.col("source_url").str.extract(site).alias("site")).len()
+    e = events.group_by(pl.col("source_url").str.extract(site).alias("site")).len()
+    want = {s: (dict(m.rows()).get(s, 0), dict(e.rows()).get(s, 0)) for s in set(m["site"]) | set(e["site"])}
+    assert got == want
+
+
 def test_a_query_refuses_missing_parameters(db):
     with pytest.raises(ValueError, match="needs parameters"):
         db.run("model_detail", {})
