@@ -295,13 +295,16 @@ def total_disclosed_or_noted(pt: ParsedTable, today: date) -> None:
             pt.v(line, "params_total_b", "", "blank parameter count needs an explanation in notes")
 
 
+def _not_above(pt: ParsedTable, column: str, limit: str, rule_text: str) -> None:
+    for line, row in pt.rows():
+        value, bound = _num(row[column]), _num(row[limit])
+        if value is not None and bound is not None and value > bound:
+            pt.v(line, column, row[column], f"{rule_text} ({row[limit]})")
+
+
 @rule
 def active_le_total(pt: ParsedTable, today: date) -> None:
-    for line, row in pt.rows():
-        total, active = _num(row["params_total_b"]), _num(row["params_active_b"])
-        if total is not None and active is not None and active > total:
-            pt.v(line, "params_active_b", row["params_active_b"],
-                 f"active parameters exceed total parameters ({row['params_total_b']})")
+    _not_above(pt, "params_active_b", "params_total_b", "active parameters exceed total parameters")
 
 
 @rule
@@ -327,11 +330,7 @@ def dense_active_equals_total(pt: ParsedTable, today: date) -> None:
 
 @rule
 def experts_active_le_total(pt: ParsedTable, today: date) -> None:
-    for line, row in pt.rows():
-        total, active = _num(row["experts_total"]), _num(row["experts_active"])
-        if total is not None and active is not None and active > total:
-            pt.v(line, "experts_active", row["experts_active"],
-                 f"more active experts than experts in total ({row['experts_total']})")
+    _not_above(pt, "experts_active", "experts_total", "more active experts than experts in total")
 
 
 @rule
