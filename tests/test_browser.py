@@ -132,6 +132,16 @@ def test_a_copied_url_reopens_the_same_view(browser, server):
         context.close()
 
 
+def test_clicking_a_point_on_scale_shows_the_model_and_its_source(page, server):
+    open_page(page, server, "/scale?country=FR&org=BigScience")
+    page.locator(".js-plotly-plot .scatterlayer .trace .points path").first.click(force=True)
+    expect(page.get_by_text("BLOOM · BigScience (France) · released 2022-07-11")).to_be_visible(timeout=30_000)
+    source = page.get_by_role("link", name=re.compile("Open the source"))
+    expect(source).to_be_visible()
+    row = pl.read_csv(ROOT / "data" / "models.csv", infer_schema=False).filter(pl.col("model_id") == "bloom")
+    assert source.get_attribute("href") == row["source_url"][0]
+
+
 def test_explorer_download_equals_the_csv_rows(page, server):
     open_page(page, server, "/explorer?country=FR&arch=moe")
     with page.expect_download() as info:
