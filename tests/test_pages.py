@@ -170,7 +170,8 @@ def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
             assert drawn == sorted(str(d) for d in frame["date"])
             continue
         column = VALUE_COLUMN.get(key) or frame.columns[-1]
-        traces = [t for t in spec["data"] if t.get("name") != "Events" and "frontier" not in t.get("name", "")]
+        traces = [t for t in spec["data"] if t.get("name") not in ("Events", "Event lines")
+                  and "frontier" not in t.get("name", "")]
         axis = "x" if key == "top_lic" else "y"
         drawn = sorted(v for t in traces for v in t[axis] if v is not None)
         want = sorted(v for v in frame[column].to_list() if v is not None)
@@ -225,3 +226,16 @@ def test_hostile_url_is_ignored_with_a_notice(app, page, params, monkeypatch):
 
 def test_there_are_at_least_20_hostile_urls():
     assert len(HOSTILE) >= 20
+
+
+@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "licenses"])
+def test_event_markers_on_every_time_chart(app, fixture_dir, page):
+    at = app(page, events=["true"], events_cat=["release", "policy"])
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    want = sorted(events.filter(pl.col("category").is_in(["release", "policy"]))["date"].to_list())
+    marked = [c for c in charts(at) if any(t.get("name") == "Events" for t in c["data"])]
+    assert marked, "a time chart shows the events"
+    for spec in marked:
+        trace = next(t for t in spec["data"] if t.get("name") == "Events")
+        assert sorted(trace["x"]) == want
+        assert all(title for title, _ in trace["customdata"])
