@@ -43,14 +43,15 @@ for table in c.tables:
         "description": [fl.description for fl in table.fields],
         "allowed values": [", ".join(fl.constraints.get("enum", []))[:200] or fl.constraints.get("pattern", "")
                            for fl in table.fields],
-    }), hide_index=True)
+    }), hide_index=True, height=35 * (len(table.fields) + 1) + 3)
     if table.rules:
-        st.markdown("Rules across columns: " + "; ".join(r["description"] for r in table.rules))
+        st.markdown("Rules across columns:\n" + "\n".join(f"- {r['description']}" for r in table.rules))
 
 st.subheader("Sources", anchor=False)
 sources = common.query("source_domains")
-st.markdown(f"The rows cite **{sources.height}** source sites, led by model cards on Hugging Face, labs' own "
-            "posts and repositories, and papers. Every row's own link is in the Explorer and in the CSV.")
+top = ", ".join(sources["site"].head(3).to_list())
+st.markdown(f"The rows cite **{sources.height}** source sites; the most cited are {top}. "
+            "Every row's own link is in the Explorer and in the downloaded CSV.")
 st.dataframe(sources, hide_index=True, height=300)
 common.download(sources, "about", "source_sites", f, "sources")
 
