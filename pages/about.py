@@ -49,9 +49,9 @@ for table in c.tables:
 
 st.subheader("Sources", anchor=False)
 sources = common.query("source_domains")
-top = ", ".join(sources["site"].head(3).to_list())
-st.markdown(f"The rows cite **{sources.height}** source sites; the most cited are {top}. "
-            "Every row's own link is in the Explorer and in the downloaded CSV.")
+st.markdown(f"The rows cite **{sources.height}** source sites. Every row's own link is in the Explorer and in "
+            "the downloaded CSV.")
+st.text("Most cited: " + ", ".join(sources["site"].head(3).to_list()))  # data as text, never markdown
 st.dataframe(sources, hide_index=True, height=300)
 common.download(sources, "about", "source_sites", f, "sources")
 
