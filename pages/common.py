@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from openmodels.build import InvalidData, csv_hashes, ensure_database
+from openmodels.build import InvalidData, ensure_database
 from openmodels.charts import add_event_markers
 from openmodels.contract import DATA_DIR, contract
 from openmodels.countries import country_name
@@ -30,6 +30,7 @@ NOTES_KEY = "_url_notes"
 SEEN_KEY = "_url_keys"
 NOTICE_SLOT = "_notice_slot"
 ROUTED_KEY = "_routed"
+FINGERPRINT_KEY = "_data_fingerprint"
 
 
 def data_dir() -> Path:
@@ -42,15 +43,26 @@ def _database(data_folder: str, fingerprint: str) -> Database:
     return Database(path)
 
 
+def _files_key(folder: Path) -> str:
+    """Size and modification time of the data files: cheap to read on every run; when it changes,
+    ensure_database compares content hashes and rebuilds only if the contents changed."""
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else (p.name, 0, 0)
+             for p in (folder / t.path for t in contract().tables)]
+    return json.dumps(stats)
+
+
 def database() -> tuple[Database, str]:
-    """The read-only database for the current CSVs; shows the error page if the data is invalid."""
+    """The read-only database for the current CSVs; shows the error page if the data is invalid.
+    app.py calls it once per run; the key it finds is reused by every query of that run."""
     folder = data_dir()
-    fingerprint = json.dumps(csv_hashes(folder, contract()), sort_keys=True)
+    fingerprint = _files_key(folder)
     try:
-        return _database(str(folder), fingerprint), fingerprint
+        db = _database(str(folder), fingerprint)
     except InvalidData as err:
         show_invalid_data(err)
         st.stop()
+    st.session_state[FINGERPRINT_KEY] = fingerprint
+    return db, fingerprint
 
 
 def show_invalid_data(err: InvalidData) -> None:
@@ -88,7 +100,7 @@ def _decode(params: dict) -> dict:
 
 def query(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
     """Run a named query (cached by its parameters) with the filters and extra parameters."""
-    _, fingerprint = database()
+    fingerprint = st.session_state.get(FINGERPRINT_KEY) or database()[1]
     merged = (filters.params() if filters else {}) | params
     return _cached(fingerprint, name, _encode(merged))
 
