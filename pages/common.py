@@ -187,6 +187,14 @@ def _fmt_params(v: float) -> str:
     return f"{v:g}B"
 
 
+def _parse_params(text: str) -> float:
+    """A parameter-slider value from the URL: one of the slider's labels, e.g. '70B'."""
+    value = float(text.removesuffix("B"))
+    if value not in PARAM_LADDER:
+        raise ValueError(text)
+    return value
+
+
 def sidebar_filters() -> Filters:
     """Render the shared filters (bound to the URL, kept across pages) and return them."""
     bounds = query("data_bounds").row(0, named=True)
@@ -228,7 +236,7 @@ def sidebar_filters() -> Filters:
     access = multi("Accessibility", "access", "accessibility")
 
     ladder = PARAM_LADDER
-    guard_range("params", float, ladder[0], ladder[-1], (ladder[0], ladder[-1]))
+    guard_range("params", _parse_params, ladder[0], ladder[-1], (ladder[0], ladder[-1]))
     p_lo, p_hi = sb.select_slider("Total parameters (billions)", options=ladder, value=(ladder[0], ladder[-1]),
                                   key="params", bind="query-params", persist_state="session",
                                   format_func=_fmt_params,

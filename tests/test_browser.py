@@ -142,6 +142,31 @@ def test_clicking_a_point_on_scale_shows_the_model_and_its_source(page, server):
     assert source.get_attribute("href") == row["source_url"][0]
 
 
+def test_sliders_round_trip_through_a_copied_url(page, browser, server):
+    open_page(page, server, "/explorer")
+    sliders = page.locator('[data-testid="stSidebar"] input[type="range"]')
+    sliders.nth(0).focus()
+    for _ in range(3):
+        page.keyboard.press("PageUp")  # move the start of the release-date range
+    page.wait_for_timeout(1500)
+    wait_ready(page)
+    sliders.nth(3).focus()
+    page.keyboard.press("ArrowLeft")  # lower the parameter ceiling one step
+    page.wait_for_timeout(1500)
+    wait_ready(page)
+    assert "date=" in page.url and "params=" in page.url
+    count = explorer_count(page)
+    assert count < real_models().height
+
+    context = browser.new_context()
+    other = context.new_page()
+    other.goto(page.url)
+    wait_ready(other)
+    assert explorer_count(other) == count
+    assert other.get_by_text("Some values in the link were ignored:").count() == 0
+    context.close()
+
+
 def test_explorer_download_equals_the_csv_rows(page, server):
     open_page(page, server, "/explorer?country=FR&arch=moe")
     with page.expect_download() as info:

@@ -87,8 +87,9 @@ def test_page_renders_by_default(app, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_with_filters(app, page):
-    at = app(page, country=["US", "CN"], arch=["moe"], date=["2023-01-01", "2026-06-30"])
+    at = app(page, country=["US", "CN"], arch=["moe"], date=["2023-01-01", "2026-06-30"], params=["1B", "700B"])
     assert at.session_state["country"] == ["US", "CN"]
+    assert at.session_state["params"] == (1, 700)
     assert not at.warning
 
 
@@ -191,6 +192,7 @@ HOSTILE = [
     ("overview", {"date": ["2024-01-01"]}),
     ("overview", {"params": ["abc", "def"]}),
     ("overview", {"params": ["-5", "1e308"]}),
+    ("explorer", {"params": ["2B", "650B"]}),
     ("licenses", {"modality": ["<img src=x onerror=alert(1)>"]}),
     ("moe", {"arch": ["MOE", "dense'--"]}),
     ("overview", {"access": ["\x00null"]}),
