@@ -57,14 +57,6 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, **kw) -> go.Figure:
     return fig
 
 
-def empty_figure(message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
-
-
 def releases_chart(df: pl.DataFrame, value: str, mode: str, period: str, unit: str) -> go.Figure:
     """Releases per period by country group: mode 'stacked', 'lines' or 'percent' (100% stacked)."""
     what = "model checkpoints" if unit == "checkpoints" else "family launches"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 
 
@@ -40,5 +40,3 @@ class Filters:
         safe = "_".join(parts) or "all"
         return "".join(c if c.isalnum() or c in "-_." else "-" for c in safe)
 
-
-DEFAULT = Filters()

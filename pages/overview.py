@@ -1,7 +1,5 @@
 """Overview: the race at a glance, US vs China vs the rest."""
 
-from datetime import date
-
 import streamlit as st
 
 from openmodels.charts import cumulative_chart
