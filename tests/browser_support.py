@@ -99,5 +99,12 @@ def wait_ready(page, settle_ms: int = 600) -> None:
     page.wait_for_function(READY_JS, timeout=60_000)
 
 
+def wait_charts(page, timeout_ms: int = 60_000) -> None:
+    """Wait until Plotly has drawn every chart on the page (its code loads lazily on first use)."""
+    page.wait_for_function(
+        "() => { const c = document.querySelectorAll('.js-plotly-plot');"
+        " return c.length > 0 && Array.from(c).every(e => Array.isArray(e.data)); }", timeout=timeout_ms)
+
+
 PLOTLY_TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
   el => (el.data || []).map(t => ({name: t.name, x: t.x, y: t.y, type: t.type})))"""

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import re
-from pathlib import Path
 
 import polars as pl
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser_support import ARTIFACTS, PLOTLY_TRACES_JS, ROOT, Server, free_port, launch_kwargs, wait_ready
+from browser_support import (ARTIFACTS, PLOTLY_TRACES_JS, ROOT, Server, free_port, launch_kwargs, wait_charts,
+                             wait_ready)
 from fixture_data import EVENTS, MODELS, write_dataset
 
 pytestmark = pytest.mark.browser
@@ -84,6 +82,7 @@ def test_every_page_renders_and_draws(page, server, name):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     if name in CHART_PAGES:
+        wait_charts(page)
         traces = page.evaluate(PLOTLY_TRACES_JS)
         assert traces and all(len(t) > 0 for t in traces)
         assert all(len(tr["x"] or tr["y"] or []) > 0 for chart in traces for tr in chart)
@@ -107,6 +106,7 @@ def test_sidebar_filters_change_charts_explorer_and_url(page, server):
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Releases").click()
     wait_ready(page)
     assert "/releases" in page.url and "country=CN" in page.url and "org=DeepSeek" in page.url
+    wait_charts(page)
     traces = page.evaluate(PLOTLY_TRACES_JS)[0]
     assert [t["name"] for t in traces] == ["China"]
     assert sum(traces[0]["y"]) == models.filter(pl.col("organization") == "DeepSeek").height
@@ -120,6 +120,7 @@ def test_a_copied_url_reopens_the_same_view(browser, server):
         page.goto(url)
         wait_ready(page)
         assert "period=year" in page.url and "cumulative=true" in page.url and "mode=lines" in page.url
+        wait_charts(page)
         traces = page.evaluate(PLOTLY_TRACES_JS)[0]
         models = real_models()
         assert sorted(t["name"] for t in traces) == ["China", "United States"]
@@ -134,6 +135,7 @@ def test_a_copied_url_reopens_the_same_view(browser, server):
 
 def test_clicking_a_point_on_scale_shows_the_model_and_its_source(page, server):
     open_page(page, server, "/scale?country=FR&org=BigScience")
+    wait_charts(page)
     page.locator(".js-plotly-plot .scatterlayer .trace .points path").first.click(force=True)
     expect(page.get_by_text("BLOOM · BigScience (France) · released 2022-07-11")).to_be_visible(timeout=30_000)
     source = page.get_by_role("link", name=re.compile("Open the source"))
