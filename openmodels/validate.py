@@ -310,8 +310,8 @@ def active_le_total(pt: ParsedTable, today: date) -> None:
 @rule
 def moe_has_active(pt: ParsedTable, today: date) -> None:
     for line, row in pt.rows():
-        if row["architecture"] == "moe" and not row["params_active_b"].strip():
-            pt.v(line, "params_active_b", "", "MoE model needs active parameters")
+        if row["architecture"] == "moe" and row["params_total_b"].strip() and not row["params_active_b"].strip():
+            pt.v(line, "params_active_b", "", "MoE model with a total parameter count needs active parameters")
 
 
 @rule
@@ -320,6 +320,8 @@ def dense_active_equals_total(pt: ParsedTable, today: date) -> None:
         if row["architecture"] != "dense":
             continue
         total, active = _num(row["params_total_b"]), _num(row["params_active_b"])
+        if total is not None and active is None:
+            pt.v(line, "params_active_b", "", f"dense model: active parameters must equal total ({row['params_total_b']})")
         if total is not None and active is not None and active != total:
             pt.v(line, "params_active_b", row["params_active_b"],
                  f"dense model: active parameters must equal total ({row['params_total_b']})")

@@ -140,7 +140,9 @@ CASES = [
     ("active-above-total", edit(4, params_active_b="50"),
      ["models.csv:6:params_active_b: '50' — active parameters exceed total parameters (46.7)"]),
     ("moe-without-active", edit(4, params_active_b=""),
-     ["models.csv:6:params_active_b: '' — MoE model needs active parameters"]),
+     ["models.csv:6:params_active_b: '' — MoE model with a total parameter count needs active parameters"]),
+    ("dense-without-active", edit(3, params_active_b=""),
+     ["models.csv:5:params_active_b: '' — dense model: active parameters must equal total (7.3)"]),
     ("dense-active-differs", edit(3, params_active_b="3"),
      ["models.csv:5:params_active_b: '3' — dense model: active parameters must equal total (7.3)"]),
     ("dense-with-experts", edit(3, experts_total="8"),
@@ -251,6 +253,13 @@ def test_there_are_at_least_25_malformed_inputs():
 
 def test_valid_fixture_passes(fixture_dir):
     assert validate_dataset(fixture_dir) == []
+
+
+def test_undisclosed_moe_size_with_a_note_passes(tmp_path):
+    """Grok-2's case: the publisher never gave total or active parameters, so both stay blank."""
+    write_dataset(tmp_path, *rows(4, params_total_b="", params_active_b="",
+                                  notes="The publisher never disclosed total or active parameters."))
+    assert validate_dataset(tmp_path) == []
 
 
 def test_every_violation_is_reported_not_only_the_first(tmp_path):
