@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -23,11 +24,32 @@ def _table(df: pl.DataFrame) -> str:
         return str(df)
 
 
+# The dataset's size goals (the "Size" paragraph of the dataset issue), checked on every report.
+TARGETS = {"models": 450, "organizations": 70, "countries": 15, "events": 100, "days since newest release": 60}
+
+
+def coverage(m: pl.DataFrame, n_events: int) -> pl.DataFrame:
+    """Each size goal with the dataset's value; days are counted to the contract's data-as-of date."""
+    as_of = date.fromisoformat(contract().data_as_of)
+    values = {"models": m.height, "organizations": m["organization"].n_unique(),
+              "countries": m["country"].n_unique(), "events": n_events,
+              "days since newest release": (as_of - m["release_date"].max()).days}
+    return pl.DataFrame({
+        "measure": list(TARGETS),
+        "value": [values[k] for k in TARGETS],
+        "goal": [f"<= {v}" if k.startswith("days") else f">= {v}" for k, v in TARGETS.items()],
+        "met": ["yes" if (values[k] <= v if k.startswith("days") else values[k] >= v) else "NO"
+                for k, v in TARGETS.items()],
+    })
+
+
 def report(data_dir: Path = DATA_DIR) -> str:
     m = read_models(data_dir)
     events = pl.read_csv(Path(data_dir) / contract().table("events").path, infer_schema=False)
     out = [f"# Dataset report: {m.height} models from {m['organization'].n_unique()} organizations in "
            f"{m['country'].n_unique()} countries; {events.height} events; newest release {m['release_date'].max()}"]
+
+    out += ["\n## Coverage targets", _table(coverage(m, events.height))]
 
     by_year = (m.with_columns(pl.col("release_date").dt.year().alias("year"))
                .pivot(on="year", index="country", values="model_id", aggregate_function="len", sort_columns=True)

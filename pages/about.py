@@ -18,7 +18,9 @@ st.markdown(f"""
 - **What counts as a release.** One row per open-weight checkpoint at a given size whose weights anyone can
   download. Base and instruct variants of one size released together are one row; a later re-release (an
   updated "-2507" checkpoint, say) is its own row with its own date. The release date is the first day the
-  weights were publicly downloadable. Closed and API-only models, third-party fine-tunes and merges are out.
+  weights were publicly downloadable. Closed and API-only models, community fine-tunes and merges are out. A
+  lab's own model built on another lab's open base (continued pre-training or post-training: K2 Think on
+  Qwen2.5, the Swallow models, Sarvam-M) counts as that lab's release; its notes name the base model.
 - **Family launches.** Rows that share organization, family and release date form one family launch; the
   Releases page can count either.
 - **Country** is the publisher's headquarters (ISO 3166-1 alpha-2), not where the authors or compute are.
@@ -28,7 +30,7 @@ st.markdown(f"""
   Gemma, …), *non-commercial* (research or non-commercial use only). **Openness** records what else was
   published: training code, training data.
 - **Parameters** are in billions as the model card states them. A blank means never disclosed, explained in
-  the row's notes. For MoE models, *active* parameters are those used per token.
+  the row's notes (xAI, for one, never published Grok 2's size); such rows are left out of size charts. For MoE models, *active* parameters are those used per token.
 - **Sources.** Every row links a primary source (model card, official post, paper, technical report or
   filing) and says when it was last checked (`verified_on`). Secondary summaries are not used as sources.
 """)

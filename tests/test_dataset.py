@@ -23,3 +23,25 @@ def test_csv_export_guards_formula_cells():
 
     frame = pl.DataFrame({"name": ["=1+1", "-x", "ok"], "params": [119.0, 6.5, None]})
     assert csv_bytes(frame).decode().splitlines() == ["name,params", "'=1+1,119", "'-x,6.5", "ok,"]
+
+
+def test_coverage_targets_compare_with_the_data_as_of_date():
+    from datetime import date, timedelta
+
+    import polars as pl
+
+    from openmodels.contract import contract
+    from openmodels.report import coverage
+
+    as_of = date.fromisoformat(contract().data_as_of)
+    models = pl.DataFrame({"organization": ["A", "B", "B"], "country": ["US", "CN", "CN"],
+                           "release_date": [as_of - timedelta(days=90), as_of - timedelta(days=61),
+                                            as_of - timedelta(days=400)]})
+    rows = {r["measure"]: r for r in coverage(models, n_events=120).iter_rows(named=True)}
+    assert (rows["models"]["value"], rows["models"]["met"]) == (3, "NO")
+    assert (rows["organizations"]["value"], rows["countries"]["value"]) == (2, 2)
+    assert (rows["events"]["value"], rows["events"]["met"]) == (120, "yes")
+    assert (rows["days since newest release"]["value"], rows["days since newest release"]["met"]) == (61, "NO")
+    newer = models.with_columns(pl.lit(as_of - timedelta(days=60)).alias("release_date"))
+    fresh = {r["measure"]: r for r in coverage(newer, n_events=0).iter_rows(named=True)}
+    assert fresh["days since newest release"]["met"] == "yes"
