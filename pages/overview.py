@@ -17,6 +17,10 @@ st.caption(f"Data as of {as_of:%d %B %Y} Â· dataset v{meta['dataset_version']} Â
 
 kpis = common.query("overview_kpis_by_bloc", f, as_of=as_of)
 st.subheader(f"The 12 months to {as_of:%B %Y}, compared with the 12 months before", anchor=False)
+newest = common.query("data_bounds").row(0, named=True)["last_release"]
+st.caption(f"The newest release with a confirmed primary source is from {newest:%d %B %Y}, "
+           f"{(as_of - newest).days} days before the data-as-of date. Recent months are still being filled in, "
+           "so the latest 12 months undercount and the changes below overstate any decline.")
 
 
 def delta(now, before, unit="", digits=0):

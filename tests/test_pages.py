@@ -114,6 +114,9 @@ def test_overview_numbers_equal_polars_on_the_csv(app, models):
         assert values[4 * i] == str(last.height)
         assert values[4 * i + 1] == f"{largest:g}B"
         assert values[4 * i + 2] == moe
+    newest = models["release_date"].max()
+    assert any(f"{newest:%d %B %Y}, {(AS_OF - newest).days} days before" in c.value for c in at.caption), \
+        [c.value for c in at.caption]
 
 
 def test_releases_chart_series_equal_polars(app, models):
