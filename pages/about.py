@@ -30,7 +30,8 @@ st.markdown(f"""
   Gemma, …), *non-commercial* (research or non-commercial use only). **Openness** records what else was
   published: training code, training data.
 - **Parameters** are in billions as the model card states them. A blank means never disclosed, explained in
-  the row's notes (xAI, for one, never published Grok 2's size); such rows are left out of size charts. For MoE models, *active* parameters are those used per token.
+  the row's notes (xAI, for one, never published Grok 2's size); such rows are left out of size charts. For
+  MoE models, *active* parameters are those used per token.
 - **Sources.** Every row links a primary source (model card, official post, paper, technical report or
   filing) and says when it was last checked (`verified_on`). Secondary summaries are not used as sources.
 """)

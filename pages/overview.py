@@ -3,6 +3,7 @@
 import streamlit as st
 
 from openmodels.charts import cumulative_chart
+from openmodels.report import TARGETS
 from pages import common
 
 f = common.filters()
@@ -18,9 +19,11 @@ st.caption(f"Data as of {as_of:%d %B %Y} Â· dataset v{meta['dataset_version']} Â
 kpis = common.query("overview_kpis_by_bloc", f, as_of=as_of)
 st.subheader(f"The 12 months to {as_of:%B %Y}, compared with the 12 months before", anchor=False)
 newest = common.query("data_bounds").row(0, named=True)["last_release"]
-st.caption(f"The newest release with a confirmed primary source is from {newest:%d %B %Y}, "
-           f"{(as_of - newest).days} days before the data-as-of date. Recent months are still being filled in, "
-           "so the latest 12 months undercount and the changes below overstate any decline.")
+age = (as_of - newest).days
+stale = age > TARGETS["days since newest release"][0]
+st.caption(f"The newest release with a confirmed primary source is from {newest:%d %B %Y}, {age} days before the "
+           "data-as-of date." + (" Recent months are still being filled in, so the latest 12 months undercount "
+                                 "and the changes below overstate any decline." if stale else ""))
 
 
 def delta(now, before, unit="", digits=0):
