@@ -21,6 +21,7 @@ COUNTRY_COLORS = {
 EXTRA_COLORS = ["#9C755F", "#76B7B2", "#EDC948", "#FF9DA7", "#59A14F", "#BAB0AC", "#F28E2B", "#4E79A7"]
 CLASS_COLORS = {
     "unrestricted": "#009E73", "restricted-use": "#E69F00", "non-commercial": "#CC79A7",
+    "unconfirmed": "#BBBBBB",
     "weights": "#8C8C8C", "weights+code": "#56B4E9", "weights+code+data": "#0072B2",
     "before": "#8C8C8C", "after": "#D55E00",
 }

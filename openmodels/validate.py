@@ -333,6 +333,21 @@ def experts_active_le_total(pt: ParsedTable, today: date) -> None:
     _not_above(pt, "experts_active", "experts_total", "more active experts than experts in total")
 
 
+LICENSE_WORD = re.compile(r"licen[cs]e", re.IGNORECASE)
+
+
+@rule
+def license_confirmed_or_noted(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        has_license, has_class = bool(row["license"].strip()), bool(row["accessibility"].strip())
+        if has_license and not has_class:
+            pt.v(line, "accessibility", "", "a row with a license needs its accessibility class")
+        elif has_class and not has_license:
+            pt.v(line, "license", "", "an accessibility class needs the license it was read from")
+        elif not has_license and not LICENSE_WORD.search(row["notes"]):
+            pt.v(line, "license", "", "blank license needs notes saying why the license is not confirmed")
+
+
 @rule
 def one_country_per_org(pt: ParsedTable, today: date) -> None:
     first: dict[str, tuple[str, int]] = {}

@@ -27,8 +27,10 @@ st.markdown(f"""
   One organization always has one country.
 - **Accessibility** follows Epoch AI's open-weights classes: *unrestricted* (OSI-approved or equally free terms:
   Apache-2.0, MIT, …), *restricted-use* (custom terms with use, user-count, naming or region limits: Llama,
-  Gemma, …), *non-commercial* (research or non-commercial use only). **Openness** records what else was
-  published: training code, training data.
+  Gemma, …), *non-commercial* (research or non-commercial use only). When no primary source for a model's
+  license could be read, license and class stay blank (notes say so) and the charts count the row as
+  *unconfirmed*; the share of unrestricted releases is taken over the rows whose license is known.
+  **Openness** records what else was published: training code, training data.
 - **Parameters** are in billions as the model card states them. A blank means never disclosed, explained in
   the row's notes (xAI, for one, never published Grok 2's size); such rows are left out of size charts. For
   MoE models, *active* parameters are those used per token.

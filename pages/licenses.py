@@ -8,7 +8,8 @@ from pages import common
 f = common.filters()
 st.title("Licenses", anchor=False)
 st.caption("Accessibility classes follow Epoch AI: unrestricted (OSI-approved or equally free terms), "
-           "restricted-use (custom terms with use, user-count, naming or region limits), non-commercial.")
+           "restricted-use (custom terms with use, user-count, naming or region limits), non-commercial. "
+           "Unconfirmed: no primary source for the license could be read; the row's notes say so.")
 
 c1, c2, c3 = st.columns(3)
 with c1:

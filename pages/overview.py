@@ -48,7 +48,9 @@ for bloc, cols in zip(["United States", "China", "Rest of world"], st.columns(3,
                   delta_color="off")
         unr = f"{cur['unrestricted_share_pct']:g}%" if cur["unrestricted_share_pct"] is not None else "—"
         st.metric("Under unrestricted licenses", unr,
-                  delta(cur["unrestricted_share_pct"], old["unrestricted_share_pct"], " pts", 1), delta_color="off")
+                  delta(cur["unrestricted_share_pct"], old["unrestricted_share_pct"], " pts", 1), delta_color="off",
+                  help="Share of the releases whose license was confirmed; a row whose license could not be "
+                       "confirmed is left out of this share.")
 
 common.download(kpis, "overview", "kpis_by_bloc", f, "kpis", label="Download these figures (CSV)")
 

@@ -1,6 +1,7 @@
 -- Releases per country group and accessibility class, with the class's share of the group.
+-- A row whose license was not confirmed counts in the class 'unconfirmed'.
 WITH picked AS (
-    SELECT country_group, accessibility
+    SELECT country_group, coalesce(accessibility, 'unconfirmed') AS accessibility
     FROM grouped_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                         $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
                         $pmin::DOUBLE, $pmax::DOUBLE, $top_n::INTEGER)

@@ -1,6 +1,8 @@
 -- Releases per $period and accessibility class, with the class's share of the period.
+-- A row whose license was not confirmed counts in the class 'unconfirmed'.
 WITH picked AS (
-    SELECT date_trunc($period, release_date)::DATE AS period_start, accessibility
+    SELECT date_trunc($period, release_date)::DATE AS period_start,
+           coalesce(accessibility, 'unconfirmed') AS accessibility
     FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                          $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
                          $pmin::DOUBLE, $pmax::DOUBLE)

@@ -1,5 +1,6 @@
 -- Per bloc (United States, China, Rest of world) and window (the 12 months up to $as_of and the
--- 12 months before): releases, MoE share, unrestricted share, and the largest model to date.
+-- 12 months before): releases, MoE share, unrestricted share (of the releases whose license was
+-- confirmed), and the largest model to date.
 WITH picked AS (
     SELECT *, bloc(country) AS bloc
     FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
@@ -19,7 +20,8 @@ in_window AS (
     SELECT w.window_name, p.bloc,
            count(*) AS releases,
            count(*) FILTER (WHERE p.architecture = 'moe') AS moe_releases,
-           count(*) FILTER (WHERE p.accessibility = 'unrestricted') AS unrestricted_releases
+           count(*) FILTER (WHERE p.accessibility = 'unrestricted') AS unrestricted_releases,
+           count(*) FILTER (WHERE p.accessibility IS NOT NULL) AS licensed_releases
     FROM picked p
     JOIN windows w ON p.release_date > w.window_start AND p.release_date <= w.window_end
     GROUP BY ALL
@@ -38,8 +40,9 @@ final AS (
            coalesce(i.releases, 0) AS releases,
            coalesce(i.moe_releases, 0) AS moe_releases,
            coalesce(i.unrestricted_releases, 0) AS unrestricted_releases,
+           coalesce(i.licensed_releases, 0) AS licensed_releases,
            round(100.0 * i.moe_releases / nullif(i.releases, 0), 1) AS moe_share_pct,
-           round(100.0 * i.unrestricted_releases / nullif(i.releases, 0), 1) AS unrestricted_share_pct,
+           round(100.0 * i.unrestricted_releases / nullif(i.licensed_releases, 0), 1) AS unrestricted_share_pct,
            l.largest_params_b,
            l.largest_name
     FROM blocs b

@@ -54,6 +54,8 @@ MODELS = [
           license="LicenseRef-Modified-MIT", access="restricted-use", family="Kimi K2"),
     model("mystery-1", "Example Lab", "GB", "2026-03-02", None, notes="Parameter count never disclosed.", family="Mystery"),
     model("glm-4.6", "Zhipu AI", "CN", "2026-09-30", 355, active=32, arch="moe", license="MIT", reasoning="true", family="GLM-4.6"),
+    model("muse-open", "Meta", "US", "2026-10-15", 816, active=42, arch="moe", license="", access="",
+          modality="omni", reasoning="true", family="Muse", notes="Licence not read in a primary source."),
 ]
 
 EVENTS = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fixture_data import write_dataset
+from fixture_data import EVENTS, MODELS, write_dataset
 from openmodels import build as build_module
 from openmodels.build import DB_NAME, InvalidData, build, ensure_database, is_current
 from openmodels.contract import contract
@@ -23,7 +23,7 @@ def test_build_writes_typed_tables_and_leaves_no_temp_files(tmp_path):
     write_dataset(tmp_path)
     csvs = {p.name: sha(p) for p in tmp_path.glob("*.csv")}
     result = build(tmp_path)
-    assert result.rows == {"models": 21, "events": 5}
+    assert result.rows == {"models": len(MODELS), "events": len(EVENTS)}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*csvs, DB_NAME])
     assert {p.name: sha(p) for p in tmp_path.glob("*.csv")} == csvs
     with duckdb.connect(str(tmp_path / DB_NAME), read_only=True) as con:
@@ -81,7 +81,7 @@ def test_many_visitors_at_once_build_once(tmp_path, monkeypatch):
             start.wait()
             path = ensure_database(tmp_path)
             with duckdb.connect(str(path), read_only=True) as con:
-                assert con.execute("SELECT count(*) FROM models").fetchall() == [(21,)]
+                assert con.execute("SELECT count(*) FROM models").fetchall() == [(len(MODELS),)]
         except Exception as err:  # noqa: BLE001 - collected and asserted below
             errors.append(err)
 

@@ -104,6 +104,10 @@ def test_overview_kpis_by_bloc(db, models, f):
         assert row["releases"] == inside.height
         assert row["moe_releases"] == inside.filter(pl.col("architecture") == "moe").height
         assert row["unrestricted_releases"] == inside.filter(pl.col("accessibility") == "unrestricted").height
+        licensed = inside.drop_nulls("accessibility").height
+        assert row["licensed_releases"] == licensed
+        assert row["unrestricted_share_pct"] == (
+            round(100 * row["unrestricted_releases"] / licensed, 1) if licensed else None)
         to_date = b.filter(pl.col("release_date") <= end).drop_nulls("params_total_b")
         assert row["largest_params_b"] == (to_date["params_total_b"].max() if to_date.height else None)
         if inside.height:
@@ -156,7 +160,7 @@ def test_moe_queries(db, models, f):
 
 @pytest.mark.parametrize("f", FILTER_CASES)
 def test_license_queries(db, models, f):
-    m = apply(models, f)
+    m = apply(models, f).with_columns(pl.col("license", "accessibility").fill_null("unconfirmed"))
     g = grouped(m, f, 8)
     for name, col in [("accessibility_by_country", "accessibility"), ("openness_by_country", "openness")]:
         got = db.run(name, f.params() | {"top_n": 8})
@@ -166,6 +170,8 @@ def test_license_queries(db, models, f):
     want = (m.with_columns(pl.col("release_date").dt.truncate("1y").alias("period_start"))
             .group_by("period_start", "accessibility").len("releases").cast({"releases": pl.Int64}))
     assert_frame_equal(by_period.select("period_start", "accessibility", "releases"), want, check_row_order=False)
+    if f == NO_FILTER:  # the fixture's row with an unread license is counted, under its own class
+        assert "unconfirmed" in by_period["accessibility"].to_list()
     top = db.run("top_licenses", f.params() | {"limit": 3})
     want = m.group_by("license").len("releases").sort(["releases", "license"], descending=[True, False]).head(3)
     assert top.select("license", "releases").rows() == want.cast({"releases": pl.Int64}).rows()
