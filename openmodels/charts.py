@@ -25,6 +25,9 @@ CLASS_COLORS = {
     "weights": "#8C8C8C", "weights+code": "#56B4E9", "weights+code+data": "#0072B2",
     "before": "#8C8C8C", "after": "#D55E00",
 }
+# Stacking order of the class charts, bottom first: the open end at the base, the unknown on top.
+CLASS_ORDER = ["unrestricted", "restricted-use", "non-commercial", "weights", "weights+code", "weights+code+data",
+               "before", "after", "unconfirmed"]
 ARCH_SYMBOLS = {"dense": "circle", "moe": "diamond"}
 EVENT_SYMBOL_COLOR = "#6B6B6B"
 PERIOD_LABEL = {"month": "Month", "quarter": "Quarter", "year": "Year"}
@@ -160,7 +163,8 @@ def share_bars(df: pl.DataFrame, category: str, value: str, title: str, y_title:
                x: str = "country_group", x_title: str = "Country") -> go.Figure:
     """Stacked bars of `value` per `x`, one trace per class in `category`."""
     fig = go.Figure()
-    for cls in df[category].unique(maintain_order=True).sort().to_list():
+    classes = df[category].unique().to_list()
+    for cls in sorted(classes, key=lambda c: (CLASS_ORDER.index(c) if c in CLASS_ORDER else len(CLASS_ORDER), c)):
         part = df.filter(pl.col(category) == cls)
         xs = part[x].to_list()
         fig.add_trace(go.Bar(

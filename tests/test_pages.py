@@ -114,10 +114,23 @@ def test_overview_numbers_equal_polars_on_the_csv(app, models):
         assert values[4 * i] == str(last.height)
         assert values[4 * i + 1] == f"{largest:g}B"
         assert values[4 * i + 2] == moe
+        licensed = last.drop_nulls("accessibility")  # a row whose license is unconfirmed is left out of the share
+        unrestricted = licensed.filter(pl.col("accessibility") == "unrestricted").height
+        assert values[4 * i + 3] == (f"{round(100 * unrestricted / licensed.height, 1):g}%" if licensed.height else "—")
     newest = models["release_date"].max()
     freshness = [c.value for c in at.caption if f"{newest:%d %B %Y}, {(AS_OF - newest).days} days before" in c.value]
     assert len(freshness) == 1, [c.value for c in at.caption]
     assert ("undercount" in freshness[0]) == ((AS_OF - newest).days > 60)
+
+
+def test_licenses_show_unconfirmed_as_its_own_class_drawn_last(app, models):
+    at = app("licenses", lic_period="year", lic_value="counts")
+    by_year = charts(at)[1]
+    names = [t["name"] for t in by_year["data"] if t.get("type") == "bar"]
+    assert names[-1] == "unconfirmed"
+    drawn = {(x[:4], y) for t in by_year["data"] if t.get("name") == "unconfirmed" for x, y in zip(t["x"], t["y"]) if y}
+    want = models.filter(pl.col("license").is_null()).group_by(pl.col("release_date").dt.year().cast(pl.String)).len()
+    assert drawn == set(want.rows())
 
 
 def test_releases_chart_series_equal_polars(app, models):
