@@ -67,6 +67,7 @@ def report(data_dir: Path = DATA_DIR) -> str:
     out += ["\n## By accessibility", _table(m.group_by("accessibility").len("models").sort("models", descending=True))]
 
     missing = {
+        "license (not confirmed in a primary source)": m.filter(pl.col("license").is_null()),
         "total parameters": m.filter(pl.col("params_total_b").is_null()),
         "active parameters (MoE)": m.filter((pl.col("architecture") == "moe") & pl.col("params_active_b").is_null()),
         "context length": m.filter(pl.col("context_tokens").is_null() & (pl.col("modality") == "text")),

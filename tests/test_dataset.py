@@ -14,6 +14,12 @@ def test_report_counts_and_gaps():
     assert text.startswith("# Dataset report:")
     for section in ("Releases by country × year", "By organization", "By modality", "Rows missing optional facts"):
         assert section in text
+    import csv
+    unlicensed = [r["model_id"] for r in csv.DictReader(open(DATA_DIR / "models.csv", encoding="utf-8"))
+                  if not r["license"]]
+    line = next(x for x in text.splitlines() if x.startswith("- license (not confirmed"))
+    assert line.startswith(f"- license (not confirmed in a primary source) ({len(unlicensed)}): ")
+    assert sorted(line.split("): ", 1)[1].split(", ")) == sorted(unlicensed or ["none"])
 
 
 def test_csv_export_guards_formula_cells():
