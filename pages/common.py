@@ -146,6 +146,24 @@ def guard_single(key: str, options: list, default, format_func=str) -> None:
         _note(key, raw[1:], "only one value allowed, extra values ignored")
 
 
+def guard_text(key: str, max_chars: int) -> None:
+    """A bound text box: one value of at most `max_chars` characters. The binding still fills the box from
+    the link (cut to `max_chars`), so a longer value is remembered here and `text_value` ignores it."""
+    raw = _first_visit(key)
+    if raw is None:
+        return
+    if len(raw[0]) > max_chars:
+        _note(key, raw[:1], f"longer than {max_chars} characters, ignored")
+        st.session_state[f"_ignored_{key}"] = raw[0][:max_chars]
+    if len(raw) > 1:
+        _note(key, raw[1:], "only one value allowed, extra values ignored")
+
+
+def text_value(key: str, value: str) -> str:
+    """The text box's value, or '' while it still holds a value from the link that guard_text rejected."""
+    return "" if value == st.session_state.get(f"_ignored_{key}") else value
+
+
 def guard_range(key: str, parse, lo, hi, default: tuple) -> None:
     raw = _first_visit(key)
     if raw is None:

@@ -4,10 +4,14 @@ import streamlit as st
 
 from pages import common
 
+SEARCH_MAX = 200
+
 f = common.filters()
 st.title("Explorer", anchor=False)
+common.guard_text("q", SEARCH_MAX)
 search = st.text_input("Search name, family, organization, license or notes", key="q", bind="query-params",
-                       max_chars=200, placeholder="e.g. Qwen3, Apache-2.0, reasoning")
+                       max_chars=SEARCH_MAX, placeholder="e.g. Qwen3, Apache-2.0, reasoning")
+search = common.text_value("q", search)
 rows = common.query("explorer_models", f, search=search.strip())
 st.markdown(f"**{rows.height}** models match the filters" + (" and the search" if search.strip() else "")
             + ". Every matching row is below; sort by clicking a column header.")

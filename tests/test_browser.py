@@ -76,6 +76,23 @@ def test_first_visit_to_a_deep_link_on_a_fresh_server_runs_the_router(page, serv
     assert explorer_count(page) == real_models().filter(pl.col("country") == "CN").height
 
 
+def test_a_search_link_opens_the_explorer_with_that_search(browser, server):
+    # A fresh visitor opens a shared link to a search: the bound text box takes it, nothing is dropped.
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    open_page(page, server, "/explorer?q=DeepSeek")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "q=DeepSeek" in page.url
+    text = pl.concat_str([pl.col(c).fill_null("") for c in
+                          ("model_id", "name", "family", "organization", "license", "hf_repo", "notes")], separator=" ")
+    assert explorer_count(page) == real_models().filter(text.str.to_lowercase().str.contains("deepseek")).height
+    open_page(page, server, "/explorer?q=" + "x" * 300)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.get_by_text("Some values in the link were ignored:")).to_be_visible()
+    assert explorer_count(page) == real_models().height
+    context.close()
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_renders_and_draws(page, server, name):
     open_page(page, server, PAGES[name])

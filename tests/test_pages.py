@@ -220,6 +220,8 @@ HOSTILE = [
     ("scale", {"metric": ["__proto__"], "frontier": ["1; rm -rf /"]}),
     ("overview", {f"k{i}": ["v"] for i in range(200)}),
     ("releases", {"period": ["year", "month", "quarter"]}),
+    ("explorer", {"q": ["x" * 500]}),
+    ("explorer", {"q": ["qwen", "llama"]}),
 ]
 
 
