@@ -146,6 +146,10 @@ def guard_single(key: str, options: list, default, format_func=str) -> None:
         _note(key, raw[1:], "only one value allowed, extra values ignored")
 
 
+def _ignored(key: str) -> str:
+    return f"_ignored_{key}"
+
+
 def guard_text(key: str, max_chars: int) -> None:
     """A bound text box: one value of at most `max_chars` characters. The binding still fills the box from
     the link (cut to `max_chars`), so a longer value is remembered here and `text_value` ignores it."""
@@ -154,14 +158,14 @@ def guard_text(key: str, max_chars: int) -> None:
         return
     if len(raw[0]) > max_chars:
         _note(key, raw[:1], f"longer than {max_chars} characters, ignored")
-        st.session_state[f"_ignored_{key}"] = raw[0][:max_chars]
+        st.session_state[_ignored(key)] = raw[0][:max_chars]
     if len(raw) > 1:
         _note(key, raw[1:], "only one value allowed, extra values ignored")
 
 
 def text_value(key: str, value: str) -> str:
     """The text box's value, or '' while it still holds a value from the link that guard_text rejected."""
-    return "" if value == st.session_state.get(f"_ignored_{key}") else value
+    return "" if value == st.session_state.get(_ignored(key)) else value
 
 
 def guard_range(key: str, parse, lo, hi, default: tuple) -> None:

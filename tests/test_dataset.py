@@ -1,5 +1,7 @@
 """The shipped dataset follows its contract, and the report describes it."""
 
+import csv
+
 from openmodels.contract import DATA_DIR
 from openmodels.report import report
 from openmodels.validate import validate_dataset
@@ -14,7 +16,6 @@ def test_report_counts_and_gaps():
     assert text.startswith("# Dataset report:")
     for section in ("Releases by country × year", "By organization", "By modality", "Rows missing optional facts"):
         assert section in text
-    import csv
     unlicensed = [r["model_id"] for r in csv.DictReader(open(DATA_DIR / "models.csv", encoding="utf-8"))
                   if not r["license"]]
     line = next(x for x in text.splitlines() if x.startswith("- license (not confirmed"))
