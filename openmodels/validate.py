@@ -172,6 +172,8 @@ def _constraint_rule(table: Table, column: str, note: str) -> str:
         return f"does not match the pattern {c.get('pattern')}"
     if kind == "minimum":
         return f"must be at least {c.get('minimum')}"
+    if kind == "maximum":
+        return f"must be at most {c.get('maximum'):g}" if isinstance(c.get("maximum"), float) else f"must be at most {c.get('maximum')}"
     if kind == "maxLength":
         return f"longer than {c.get('maxLength')} characters"
     return note
@@ -342,10 +344,47 @@ def license_confirmed_or_noted(pt: ParsedTable, today: date) -> None:
         has_license, has_class = bool(row["license"].strip()), bool(row["accessibility"].strip())
         if has_license and not has_class:
             pt.v(line, "accessibility", "", "a row with a license needs its accessibility class")
-        elif has_class and not has_license:
-            pt.v(line, "license", "", "an accessibility class needs the license it was read from")
+        elif has_class and not has_license and row["evidence"] != "reference":
+            pt.v(line, "license", "", "an accessibility class needs the license it was read from "
+                                      "(only a 'reference' row may take the class alone from Epoch AI)")
         elif not has_license and not LICENSE_WORD.search(row["notes"]):
             pt.v(line, "license", "", "blank license needs notes saying why the license is not confirmed")
+
+
+MONTH_WORD = re.compile(r"\bmonth", re.IGNORECASE)
+REFERENCE_NAMES = re.compile(r"\b(Epoch|ATOM)\b")
+
+
+@rule
+def month_precision_first_day(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        if row["date_precision"] != "month":
+            continue
+        if not row["release_date"].endswith("-01"):
+            pt.v(line, "release_date", row["release_date"],
+                 "a 'month' row stores the first day of its month (YYYY-MM-01)")
+        if not MONTH_WORD.search(row["notes"]):
+            pt.v(line, "notes", row["notes"], "a 'month' row's notes must say that only the month is known")
+
+
+@rule
+def grade_explained(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        if row["evidence"] == "reference" and not REFERENCE_NAMES.search(row["notes"]):
+            pt.v(line, "notes", row["notes"], "a 'reference' row's notes must name the dataset (Epoch AI or ATOM)")
+        elif row["evidence"] == "reported" and not row["notes"].strip():
+            pt.v(line, "notes", "", "a 'reported' row's notes must name the reports its facts rest on")
+
+
+@rule
+def verified_after_release(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        try:
+            released, verified = date.fromisoformat(row["release_date"]), date.fromisoformat(row["verified_on"])
+        except ValueError:
+            continue
+        if verified < released:
+            pt.v(line, "verified_on", row["verified_on"], f"checked before the release date ({row['release_date']})")
 
 
 @rule

@@ -1,8 +1,8 @@
 -- Every filtered model with all the columns of models.csv, narrowed by the $search text
 -- (case-insensitive, in name, family, organization, license or notes), newest first.
-SELECT model_id, name, family, organization, country, release_date, params_total_b, params_active_b,
-       architecture, experts_total, experts_active, modality, reasoning, context_tokens, license,
-       accessibility, openness, source_url, verified_on, hf_repo, notes
+SELECT model_id, name, family, organization, country, release_date, date_precision, params_total_b,
+       params_active_b, architecture, experts_total, experts_active, modality, reasoning, context_tokens,
+       training_compute_flop, license, accessibility, openness, source_url, evidence, verified_on, hf_repo, notes
 FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                      $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
                      $pmin::DOUBLE, $pmax::DOUBLE)

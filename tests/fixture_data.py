@@ -13,16 +13,16 @@ EVENT_COLUMNS = contract().table("events").columns
 
 def model(model_id, org, country, day, total, *, active=None, arch="dense", modality="text",
           license="Apache-2.0", access="unrestricted", openness="weights", family=None, name=None,
-          experts=("", ""), reasoning="false", notes="", context=""):
+          experts=("", ""), reasoning="false", notes="", context="", precision="day", evidence="primary", compute=""):
     return {
         "model_id": model_id, "name": name or model_id.upper(), "family": family or model_id.split("-")[0],
-        "organization": org, "country": country, "release_date": day,
+        "organization": org, "country": country, "release_date": day, "date_precision": precision,
         "params_total_b": "" if total is None else str(total),
         "params_active_b": "" if total is None and active is None else str(active if active is not None else total),
         "architecture": arch, "experts_total": str(experts[0]), "experts_active": str(experts[1]),
-        "modality": modality, "reasoning": reasoning, "context_tokens": str(context), "license": license,
+        "modality": modality, "reasoning": reasoning, "context_tokens": str(context), "training_compute_flop": str(compute), "license": license,
         "accessibility": access, "openness": openness,
-        "source_url": f"https://example.org/{model_id}", "verified_on": "2026-11-01",
+        "source_url": f"https://example.org/{model_id}", "evidence": evidence, "verified_on": "2026-11-01",
         "hf_repo": f"{org.replace(' ', '')}/{model_id}", "notes": notes,
     }
 
@@ -56,6 +56,11 @@ MODELS = [
     model("glm-4.6", "Zhipu AI", "CN", "2026-09-30", 355, active=32, arch="moe", license="MIT", reasoning="true", family="GLM-4.6"),
     model("muse-open", "Meta", "US", "2026-10-15", 816, active=42, arch="moe", license="", access="",
           modality="omni", reasoning="true", family="Muse", notes="Licence not read in a primary source."),
+    model("qwen-14b", "Alibaba", "CN", "2023-09-25", 14.2, license="", access="restricted-use", family="Qwen",
+          evidence="reference", compute="2.5e23",
+          notes="Facts from Epoch AI's Data on AI Models; licence not read, class is Epoch AI's."),
+    model("step-2-mini", "StepFun", "CN", "2025-01-01", 16, precision="month", evidence="reported",
+          notes="Only the month is known: reported by Example News and Example Wire (both Jan 2025)."),
 ]
 
 EVENTS = [

@@ -99,10 +99,10 @@ CASES = [
      ["events.csv:1:model_id: 'event_id,date,title,category,country,actor,description,sourc' — "
       "line ends with CR LF (Windows); save the file with LF line ends"]),
     ("non-utf8-bytes", raw("models.csv", non_utf8),
-     ["models.csv:5:name: 'mistral-7b,MISTRAL-\ufffd7B,Mistral,Mistral AI,FR,2023-09-27,7.3,' — "
+     ["models.csv:5:name: 'mistral-7b,MISTRAL-\ufffd7B,Mistral,Mistral AI,FR,2023-09-27,day,' — "
       "not valid UTF-8 (byte 0xe9); save the file as UTF-8"]),
     ("unquoted-comma", raw("models.csv", unquoted_comma),
-     ["models.csv:3:#22: '' — row has 22 cells, the header has 21 "
+     ["models.csv:3:#25: '' — row has 25 cells, the header has 24 "
       "(unquoted comma or missing cell?)"]),
     ("newline-in-name", edit(2, name="LLAMA\n7B"),
      ["models.csv:4:name: 'LLAMA\\n7B' — line break inside a single-line text cell"]),
@@ -127,7 +127,8 @@ CASES = [
     ("date-before-2018", edit(3, release_date="2017-06-01"),
      ["models.csv:5:release_date: '2017-06-01' — must be at least 2018-01-01"]),
     ("future-date", edit(3, release_date=TOMORROW),
-     [f"models.csv:5:release_date: '{TOMORROW}' — date is in the future (after {date.today().isoformat()})"]),
+     [f"models.csv:5:release_date: '{TOMORROW}' — date is in the future (after {date.today().isoformat()})",
+      f"models.csv:5:verified_on: '2026-11-01' — checked before the release date ({TOMORROW})"]),
     ("future-event", edit(1, table="events", date=TOMORROW),
      [f"events.csv:3:date: '{TOMORROW}' — date is in the future (after {date.today().isoformat()})"]),
     ("zero-params", edit(3, params_total_b="0", params_active_b="0"),
@@ -174,7 +175,27 @@ CASES = [
     ("license-blank-unexplained", edit(3, license="", accessibility=""),
      ["models.csv:5:license: '' — blank license needs notes saying why the license is not confirmed"]),
     ("accessibility-without-license", edit(3, license=""),
-     ["models.csv:5:license: '' — an accessibility class needs the license it was read from"]),
+     ["models.csv:5:license: '' — an accessibility class needs the license it was read from "
+      "(only a 'reference' row may take the class alone from Epoch AI)"]),
+    ("evidence-unknown-grade", edit(3, evidence="secondary"),
+     ["models.csv:5:evidence: 'secondary' — not one of the allowed values: primary, reference, reported"]),
+    ("evidence-missing", edit(3, evidence=""),
+     ["models.csv:5:evidence: '' — required value is missing"]),
+    ("date-precision-unknown", edit(3, date_precision="year"),
+     ["models.csv:5:date_precision: 'year' — not one of the allowed values: day, month"]),
+    ("month-row-not-first-day", edit(3, date_precision="month", notes="Only the month is known."),
+     ["models.csv:5:release_date: '2023-09-27' — a 'month' row stores the first day of its month (YYYY-MM-01)"]),
+    ("month-row-without-note", edit(3, date_precision="month", release_date="2023-09-01"),
+     ["models.csv:5:notes: '' — a 'month' row's notes must say that only the month is known"]),
+    ("reference-row-without-dataset", edit(3, evidence="reference", notes="From a curated list."),
+     ["models.csv:5:notes: 'From a curated list.' — a 'reference' row's notes must name the dataset "
+      "(Epoch AI or ATOM)"]),
+    ("reported-row-without-notes", edit(3, evidence="reported"),
+     ["models.csv:5:notes: '' — a 'reported' row's notes must name the reports its facts rest on"]),
+    ("verified-before-release", edit(3, verified_on="2023-09-01"),
+     ["models.csv:5:verified_on: '2023-09-01' — checked before the release date (2023-09-27)"]),
+    ("compute-beyond-range", edit(3, training_compute_flop="1e31"),
+     ["models.csv:5:training_compute_flop: '1e31' — must be at most 1e+29"]),
     ("license-without-accessibility", edit(3, accessibility=""),
      ["models.csv:5:accessibility: '' — a row with a license needs its accessibility class"]),
     ("bad-license", edit(3, license="Apache 2.0 (mostly)"),
@@ -184,7 +205,8 @@ CASES = [
     ("org-two-countries", org_two_countries,
      ["models.csv:15:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7",
       "models.csv:16:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7",
-      "models.csv:19:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7"]),
+      "models.csv:19:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7",
+      "models.csv:24:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7"]),
 ]
 
 
