@@ -4,7 +4,7 @@
 
 Reads Epoch AI's "Data on AI Models" (all_ai_models.csv, and notable_ai_models_2026-07-15.csv for entries after
 the all-models snapshot), keeps the open-weight, generative, first-party entries since 2019 of organizations in
-the United States or China, or of organizations already in the data, drops those that match a row
+the United States or China, or of the countries already in the data, drops those that match a row
 (openmodels.crosscheck.match, plus the decisions in research/epoch_decisions.csv), and builds one row per entry:
 
 - every fact from Epoch (name, organization, country, publication date, parameters, training compute,
@@ -171,8 +171,8 @@ def build_rows(epoch_dir: Path, atom_dir: Path) -> tuple[list[dict], list[dict]]
         if d and d["decision"] == "organization":
             org = d["value"]
             country = ours.get(org, country)
-        if country not in ("US", "CN") and org not in ours:
-            continue  # other countries: only labs already in the data
+        if country not in ("US", "CN") and country not in set(ours.values()):
+            continue  # other countries: the labs of countries already in the data
         why = []
         link = re.split(r"[\s,]+", (e["epoch_link"] or "").strip())[0]
         if not re.match(r"^https?://\S+$", link):
