@@ -1,4 +1,4 @@
-"""Command line: python -m openmodels validate | build | report."""
+"""Command line: python -m openmodels validate | build | report | crosscheck FILE."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="validate, then write the DuckDB file atomically")
     b.add_argument("--db", type=Path, default=None, help=f"database path (default: DATA_DIR/{DB_NAME})")
     sub.add_parser("report", help="counts by country × year, organization, modality; rows missing facts")
+    c = sub.add_parser("crosscheck", help="compare models.csv with an Epoch AI models CSV (epoch.ai/data/ai-models)")
+    c.add_argument("file", type=Path, help="an Epoch AI CSV, e.g. all_ai_models.csv")
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -46,6 +48,17 @@ def main(argv: list[str] | None = None) -> int:
         from openmodels.report import report
 
         print(report(args.data_dir))
+        return 0
+    if args.command == "crosscheck":
+        from openmodels.crosscheck import crosscheck, render
+        from openmodels.report import read_models
+
+        try:
+            disagree, unmatched = crosscheck(args.file, read_models(args.data_dir))
+        except (OSError, ValueError) as err:
+            print(f"crosscheck: {err}", file=sys.stderr)
+            return 1
+        print(render(disagree, unmatched))
         return 0
     return 2
 

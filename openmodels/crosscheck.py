@@ -55,9 +55,10 @@ def country_code(name: str) -> str | None:
 
 
 def fold(text: str) -> str:
-    """Lowercase letters and digits only: 'Llama 3.1-405B' -> 'llama31405b'."""
+    """Lowercase letters, digits and dots only: 'Llama 3.1-405B' -> 'llama3.1405b' (dots kept, so 1.3B and 13B
+    stay apart)."""
     text = unicodedata.normalize("NFKD", text or "").lower()
-    return re.sub(r"[^a-z0-9]", "", text)
+    return re.sub(r"[^a-z0-9.]", "", text)
 
 
 def name_key(text: str) -> str:
@@ -151,17 +152,25 @@ def in_scope(epoch: pl.DataFrame, scope: Scope = Scope()) -> pl.DataFrame:
     return picked.filter(pl.Series(keep, dtype=pl.Boolean))
 
 
+def org_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in (fold(w) for w in re.split(r"[\s,()/-]+", text or "")) if w)
+
+
+def same_org(epoch_org: str, ours: str, aliases: dict[str, str]) -> bool:
+    """One of Epoch's organizations is ours: by alias, or when one's words begin the other's ('Meta' and 'Meta AI',
+    not 'Ai2' and 'AI21 Labs')."""
+    key = fold(epoch_org)
+    if not key:
+        return False
+    if key in aliases:
+        return aliases[key] == ours
+    a, b = org_words(epoch_org), org_words(ours)
+    n = min(len(a), len(b))
+    return n > 0 and a[:n] == b[:n]
+
+
 def _org_matches(epoch_orgs: str, ours: str, aliases: dict[str, str]) -> bool:
-    our_key = fold(ours)
-    for org in (epoch_orgs or "").split(","):
-        key = fold(org)
-        if not key:
-            continue
-        if aliases.get(key) == ours or key == our_key:
-            return True
-        if len(our_key) >= 3 and (key.startswith(our_key) or our_key.startswith(key)):
-            return True
-    return False
+    return any(same_org(org, ours, aliases) for org in (epoch_orgs or "").split(","))
 
 
 def match(epoch: pl.DataFrame, models: pl.DataFrame, aliases: dict[str, str] | None = None) -> pl.DataFrame:
@@ -174,25 +183,33 @@ def match(epoch: pl.DataFrame, models: pl.DataFrame, aliases: dict[str, str] | N
                      name_key((r["hf_repo"] or "").split("/")[-1])} - {""}
     matched: list[str | None] = []
     for e in epoch.iter_rows(named=True):
-        key = name_key(e["epoch_model"])
+        key, size = name_key(e["epoch_model"]), e["epoch_params_b"]
         candidates = [r for r in rows if _org_matches(e["epoch_organization"], r["organization"], aliases)]
-        hit = next((r for r in candidates if key in r["keys"]), None)
-        if hit is None and e["epoch_params_b"]:
-            # 'phi-3-mini 3.8B' against 'Phi-3-mini': one name starts with the other and the sizes agree.
-            hit = next((r for r in candidates if r["params_total_b"] and _close(r["params_total_b"], e["epoch_params_b"])
-                        and any(k.startswith(key) or key.startswith(k) for k in r["keys"] if len(k) >= 4)), None)
-        if hit is None and e["epoch_params_b"]:
+        # The same name once variant words are dropped; of several, the closest in size; none that is 25 % off.
+        same = [r for r in candidates if key in r["keys"]
+                and not (size and r["params_total_b"] and not _close(r["params_total_b"], size, 0.25))]
+        if size:
+            same.sort(key=lambda r: abs((r["params_total_b"] or 0) - size))
+        hit = same[0] if same else None
+        if hit is None and size:
+            # 'phi-3-mini 3.8B' against 'Phi-3-mini': our name plus a size, and the sizes agree.
+            hit = next((r for r in candidates if r["params_total_b"] and _close(r["params_total_b"], size)
+                        and any(SIZE_SUFFIX.fullmatch(key[len(k):]) for k in r["keys"]
+                                if len(k) >= 4 and key.startswith(k))), None)
+        if hit is None and size:
             # 'Qwen2.5' with 72.7B against the Qwen2.5 72B row: the family's name plus a size within tolerance.
             hit = next((r for r in candidates
-                        if name_key(r["family"]) == key and r["params_total_b"]
-                        and abs(r["params_total_b"] - e["epoch_params_b"]) <= PARAMS_TOLERANCE * e["epoch_params_b"]),
+                        if name_key(r["family"]) == key and r["params_total_b"] and _close(r["params_total_b"], size)),
                        None)
         matched.append(hit["model_id"] if hit else None)
     return epoch.with_columns(pl.Series("model_id", matched, dtype=pl.String))
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= PARAMS_TOLERANCE * max(a, b)
+SIZE_SUFFIX = re.compile(r"[0-9.]+[bm]")
+
+
+def _close(a: float, b: float, tolerance: float = PARAMS_TOLERANCE) -> bool:
+    return abs(a - b) <= tolerance * max(a, b)
 
 
 def disagreements(matched: pl.DataFrame, models: pl.DataFrame) -> pl.DataFrame:

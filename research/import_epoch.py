@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from openmodels.contract import contract  # noqa: E402
 from openmodels.crosscheck import (  # noqa: E402
-    GENERATIVE_DOMAINS, fold, in_scope, load_aliases, match, name_key, read_epoch, Scope,
+    fold, in_scope, load_aliases, match, name_key, read_epoch, same_org, Scope,
 )
 from openmodels.report import read_models  # noqa: E402
 
@@ -70,7 +70,8 @@ def load_epoch(folder: Path) -> pl.DataFrame:
 
 # Families that Epoch records with one parameter count, but whose releases are Mixture-of-Experts models: an
 # entry of theirs without an active count goes to review rather than in as dense.
-KNOWN_MOE = re.compile(r"^(Ling|Ring|Jamba|Switch|NLLB|Qwen3-Coder-Next|Inkling|GLaM|Arctic|DBRX|Mixtral|Grok)",
+KNOWN_MOE = re.compile(r"^(Ling|Ring|Jamba|Switch|NLLB|Qwen3-Coder-Next|Inkling|GLaM|Arctic|DBRX|Mixtral|Grok|Kimi|"
+                       r"MiniMax-M|DeepSeek-V[2-4]|GLM-4\.[5-7]|GLM-5)",
                        re.IGNORECASE)
 NOT_A_RELEASE = re.compile(r"finetuned|fine-tuned on|ControlNet|\(WT ?103\)|\(CIFAR|\(ImageNet|LibriVox", re.IGNORECASE)
 
@@ -108,7 +109,8 @@ def slug(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    text = re.sub(r"[\u2010-\u2015]", "-", text or "")  # typographic hyphens and dashes as ASCII
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def modality(domain: str, task: str | None) -> str:
@@ -134,8 +136,7 @@ def organization(epoch_orgs: str, countries: list[str], raw_countries: str, alia
         if key in aliases:
             return aliases[key], alias_country.get(key) or ours.get(aliases[key])
         for org, country in ours.items():
-            k = fold(org)
-            if len(k) >= 3 and (key == k or key.startswith(k)):
+            if same_org(o, org, aliases):
                 return org, country
     from openmodels.crosscheck import country_code
 
@@ -186,10 +187,11 @@ def build_rows(epoch_dir: Path, atom_dir: Path) -> tuple[list[dict], list[dict]]
             moe, active = True, float(m.group(1))
         elif a and (a["is_moe"] or "").lower() == "true" and a["active_params_b"]:
             moe, active = True, float(a["active_params_b"])
-        elif MOE_WORDS.search(notes_text) or re.search(r"MoE", name) or KNOWN_MOE.search(name):
+        elif (MOE_WORDS.search(notes_text) or re.search(r"MoE", name) or KNOWN_MOE.search(name)
+              or ACTIVE_IN_NOTES.search(notes_text)):
             moe = True
             n = ACTIVE_IN_NOTES.search(notes_text)
-            if n and "assum" not in notes_text.lower():
+            if n and "assum" not in notes_text.lower() and (not total or float(n.group(1)) < total):
                 active = float(n.group(1))
         if moe and total and not active:
             why.append("MoE without an active parameter count")
