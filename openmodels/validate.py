@@ -336,6 +336,7 @@ def experts_active_le_total(pt: ParsedTable, today: date) -> None:
 
 
 LICENSE_WORD = re.compile(r"licen[cs]e", re.IGNORECASE)
+REFERENCE_NAMES = re.compile(r"\b(Epoch|ATOM)\b")
 
 
 @rule
@@ -344,15 +345,14 @@ def license_confirmed_or_noted(pt: ParsedTable, today: date) -> None:
         has_license, has_class = bool(row["license"].strip()), bool(row["accessibility"].strip())
         if has_license and not has_class:
             pt.v(line, "accessibility", "", "a row with a license needs its accessibility class")
-        elif has_class and not has_license and row["evidence"] != "reference":
+        elif has_class and not has_license and (row["evidence"] == "primary" or not REFERENCE_NAMES.search(row["notes"])):
             pt.v(line, "license", "", "an accessibility class needs the license it was read from "
-                                      "(only a 'reference' row may take the class alone from Epoch AI)")
+                                      "(only a graded row whose notes name Epoch AI may take the class alone)")
         elif not has_license and not LICENSE_WORD.search(row["notes"]):
             pt.v(line, "license", "", "blank license needs notes saying why the license is not confirmed")
 
 
 MONTH_WORD = re.compile(r"\bmonth", re.IGNORECASE)
-REFERENCE_NAMES = re.compile(r"\b(Epoch|ATOM)\b")
 
 
 @rule

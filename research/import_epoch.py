@@ -114,14 +114,19 @@ def clean(text: str) -> str:
 
 
 def modality(domain: str, task: str | None) -> str:
-    d = domain or ""
-    if "Video" in d and "generation" in (task or "").lower() or d.startswith("Video"):
+    """Our modality from Epoch's domains and tasks: what the model produces, not every input it takes."""
+    d, t = domain or "", (task or "").lower()
+    if "video generation" in t or "text-to-video" in t or "image-to-video" in t:
         return "video-generation"
-    if "Image generation" in d:
+    if "Image generation" in d and ("image generation" in t or "text-to-image" in t or "Language" not in d):
         return "image-generation"
+    if d.startswith("Video") and "Language" not in d:
+        return "video-generation"
     if ("Speech" in d or "Audio" in d) and "Language" not in d:
         return "audio"
-    if "Multimodal" in d or "Vision" in d:
+    if ("Speech" in d or "Audio" in d) and ("Vision" in d or "Video" in d):
+        return "omni"
+    if "Multimodal" in d or "Vision" in d or "Video" in d:
         return "vision-language"
     return "text"
 

@@ -176,7 +176,7 @@ CASES = [
      ["models.csv:5:license: '' — blank license needs notes saying why the license is not confirmed"]),
     ("accessibility-without-license", edit(3, license=""),
      ["models.csv:5:license: '' — an accessibility class needs the license it was read from "
-      "(only a 'reference' row may take the class alone from Epoch AI)"]),
+      "(only a graded row whose notes name Epoch AI may take the class alone)"]),
     ("evidence-unknown-grade", edit(3, evidence="secondary"),
      ["models.csv:5:evidence: 'secondary' — not one of the allowed values: primary, reference, reported"]),
     ("evidence-missing", edit(3, evidence=""),
