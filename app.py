@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import common
+from openmodels.ui import db, links, routing, sidebar
 
 st.set_page_config(page_title="Open Model Geopolitics", page_icon=":material/public:", layout="wide")
 
@@ -16,9 +16,9 @@ page = st.navigation([
     st.Page("pages/explorer.py", title="Explorer", icon=":material/table:", url_path="explorer"),
     st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ])
-common.database()  # builds the database on first use; shows the error page if the CSVs are invalid
-common.mark_routed()
-st.session_state["_filters"] = common.sidebar_filters()
+db.database()  # builds the database on first use; shows the error page if the CSVs are invalid
+routing.mark_routed()
+st.session_state[sidebar.FILTERS_KEY] = sidebar.sidebar_filters()
 page.run()
-common.report_unknown_params()
-common.show_url_notes()
+links.report_unknown_params()
+links.show_url_notes()

@@ -4,10 +4,10 @@ import polars as pl
 import streamlit as st
 
 from openmodels.contract import contract
-from pages import common
+from openmodels.ui import db, downloads, sidebar
 
-f = common.filters()
-meta = common.query("dataset_meta").row(0, named=True)
+f = sidebar.filters()
+meta = db.query("dataset_meta").row(0, named=True)
 c = contract()
 st.title("About this dataset", anchor=False)
 st.markdown(f"""
@@ -53,12 +53,12 @@ for table in c.tables:
         st.markdown("Rules across columns:\n" + "\n".join(f"- {r['description']}" for r in table.rules))
 
 st.subheader("Sources", anchor=False)
-sources = common.query("source_domains")
+sources = db.query("source_domains")
 st.markdown(f"The rows cite **{sources.height}** source sites. Every row's own link is in the Explorer and in "
             "the downloaded CSV.")
 st.text("Most cited: " + ", ".join(sources["site"].head(3).to_list()))  # data as text, never markdown
 st.dataframe(sources, hide_index=True, height=300)
-common.download(sources, "about", "source_sites", f, "sources")
+downloads.download(sources, "about", "source_sites", f, "sources")
 
 st.subheader("Cite", anchor=False)
 st.code(f"Open Model Geopolitics (version {meta['dataset_version']}, data as of {meta['data_as_of']}). "

@@ -4,33 +4,33 @@ import streamlit as st
 
 from openmodels.charts import event_window_chart, events_timeline_chart
 from openmodels.countries import country_name
-from pages import common
+from openmodels.ui import db, downloads, links, sidebar, widgets
 
-f = common.filters()
+f = sidebar.filters()
 st.title("Events", anchor=False)
 st.caption("Policy, export controls, corporate strategy, releases, statements, market moves and ecosystem "
            "events, each with its primary source.")
 
-everything = common.query("events_timeline", categories=[], event_countries=[], date_from=None, date_to=None)
+everything = db.query("events_timeline", categories=[], event_countries=[], date_from=None, date_to=None)
 c1, c2 = st.columns(2)
 with c1:
-    common.guard_multi("ev_cat", common.EVENT_CATEGORIES)
-    cats = st.multiselect("Category", common.EVENT_CATEGORIES, key="ev_cat", bind="query-params",
+    links.guard_multi("ev_cat", widgets.EVENT_CATEGORIES)
+    cats = st.multiselect("Category", widgets.EVENT_CATEGORIES, key="ev_cat", bind="query-params",
                           persist_state="session", placeholder="All categories")
 with c2:
     ev_countries = sorted(everything["country"].unique().to_list())
-    common.guard_multi("ev_country", ev_countries)
+    links.guard_multi("ev_country", ev_countries)
     countries = st.multiselect("Country or bloc", ev_countries, key="ev_country", bind="query-params",
                                persist_state="session", placeholder="All",
                                help=", ".join(f"{c} {country_name(c)}" for c in ev_countries))
 
-events = common.query("events_timeline", categories=cats, event_countries=countries,
-                      date_from=f.date_from, date_to=f.date_to)
+events = db.query("events_timeline", categories=cats, event_countries=countries,
+                  date_from=f.date_from, date_to=f.date_to)
 st.caption(f"{events.height} events (the sidebar's release-date range applies).")
 if events.is_empty():
-    common.empty_state("No event matches these choices.")
+    widgets.empty_state("No event matches these choices.")
 else:
-    common.chart(events_timeline_chart(events), events, "events", "timeline", f, "timeline")
+    downloads.chart(events_timeline_chart(events), events, "events", "timeline", f, "timeline")
     st.dataframe(events.sort("date", descending=True), hide_index=True, column_config={
         "source_url": st.column_config.LinkColumn("Source", display_text="source"),
         "description": st.column_config.TextColumn("Description", width="large"),
@@ -41,20 +41,20 @@ ids = everything["event_id"].to_list()
 titles = dict(zip(ids, (f"{d} · {t}" for d, t in zip(everything["date"], everything["title"]))))
 default_event = "deepseek-r1-release" if "deepseek-r1-release" in ids else (ids[-1] if ids else None)
 if default_event is None:
-    common.empty_state("There are no events in the dataset.")
+    widgets.empty_state("There are no events in the dataset.")
     st.stop()
 c3, c4, c5 = st.columns([3, 1, 1])
 with c3:
-    common.guard_single("event", ids, default_event, titles.get)
+    links.guard_single("event", ids, default_event, titles.get)
     event_id = st.selectbox("Event", ids, index=ids.index(default_event), format_func=titles.get, key="event",
                             bind="query-params", persist_state="session")
 with c4:
-    months = common.number_choice("Months", [3, 6, 12, 24], "months", 6)
+    months = widgets.number_choice("Months", [3, 6, 12, 24], "months", 6)
 with c5:
-    top_n = common.number_choice("Top N countries", [3, 5, 8], "ev_top", 5)
-window = common.query("event_window", f, event_id=event_id, months=months, top_n=top_n)
+    top_n = widgets.number_choice("Top N countries", [3, 5, 8], "ev_top", 5)
+window = db.query("event_window", f, event_id=event_id, months=months, top_n=top_n)
 if window.is_empty():
-    common.empty_state(f"No release matches the filters in the {months} months around this event.")
+    widgets.empty_state(f"No release matches the filters in the {months} months around this event.")
 else:
-    common.chart(event_window_chart(window, titles[event_id], months), window, "events",
-                 f"window_{event_id}_{months}m", f, "window")
+    downloads.chart(event_window_chart(window, titles[event_id], months), window, "events",
+                    f"window_{event_id}_{months}m", f, "window")

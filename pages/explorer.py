@@ -2,23 +2,23 @@
 
 import streamlit as st
 
-from pages import common
+from openmodels.ui import db, downloads, links, sidebar, widgets
 
 SEARCH_MAX = 200
 
-f = common.filters()
+f = sidebar.filters()
 st.title("Explorer", anchor=False)
-common.guard_text("q", SEARCH_MAX)
+links.guard_text("q", SEARCH_MAX)
 search = st.text_input("Search name, family, organization, license or notes", key="q", bind="query-params",
                        max_chars=SEARCH_MAX, placeholder="e.g. Qwen3, Apache-2.0, reasoning")
-search = common.text_value("q", search)
-rows = common.query("explorer_models", f, search=search.strip())
+search = links.text_value("q", search)
+rows = db.query("explorer_models", f, search=search.strip())
 st.markdown(f"**{rows.height}** models match the filters" + (" and the search" if search.strip() else "")
             + ". Every matching row is below; sort by clicking a column header.")
 if search.strip():
     st.text(f"Search: {search.strip()}")  # user text as text, never markdown
 if rows.is_empty():
-    common.empty_state("No model matches the filters and search.")
+    widgets.empty_state("No model matches the filters and search.")
 else:
     st.dataframe(rows, hide_index=True, height=min(38 * rows.height + 40, 700), column_config={
         "source_url": st.column_config.LinkColumn("Source"),
@@ -28,4 +28,5 @@ else:
         "params_total_b": st.column_config.NumberColumn("Total (B)"),
         "params_active_b": st.column_config.NumberColumn("Active (B)"),
     })
-common.download(rows, "explorer", "models", f, "explorer", label="Download these rows (CSV, models.csv columns)")
+downloads.download(rows, "explorer", "models", f, "explorer",
+                   label="Download these rows (CSV, models.csv columns)")

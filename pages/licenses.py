@@ -3,9 +3,9 @@
 import streamlit as st
 
 from openmodels.charts import share_bars, top_licenses_chart
-from pages import common
+from openmodels.ui import db, downloads, sidebar, widgets
 
-f = common.filters()
+f = sidebar.filters()
 st.title("Licenses", anchor=False)
 st.caption("Accessibility classes follow Epoch AI: unrestricted (OSI-approved or equally free terms), "
            "restricted-use (custom terms with use, user-count, naming or region limits), non-commercial. "
@@ -14,32 +14,33 @@ st.caption("Accessibility classes follow Epoch AI: unrestricted (OSI-approved or
 c1, c2, c3 = st.columns(3)
 with c1:
     show = {"counts": "releases", "shares": "share_pct"}[
-        common.choice("Show", ["shares", "counts"], "lic_value", "shares")]
+        widgets.choice("Show", ["shares", "counts"], "lic_value", "shares")]
 with c2:
-    period = common.choice("Period", ["quarter", "year"], "lic_period", "year")
+    period = widgets.choice("Period", ["quarter", "year"], "lic_period", "year")
 with c3:
-    top_n = common.number_choice("Top N countries (when none is chosen)", [5, 8, 10, 15], "lic_top", 8)
+    top_n = widgets.number_choice("Top N countries (when none is chosen)", [5, 8, 10, 15], "lic_top", 8)
 y_title = "Share of the group's releases (%)" if show == "share_pct" else "Releases"
 
-by_country = common.query("accessibility_by_country", f, top_n=top_n)
+by_country = db.query("accessibility_by_country", f, top_n=top_n)
 if by_country.is_empty():
-    common.empty_state()
+    widgets.empty_state()
     st.stop()
 frame = by_country.select("country_group", "accessibility", show)
-common.chart(share_bars(frame, "accessibility", show, "Accessibility by country", y_title), frame,
-             "licenses", "accessibility_by_country", f, "acc_country")
+downloads.chart(share_bars(frame, "accessibility", show, "Accessibility by country", y_title), frame,
+                "licenses", "accessibility_by_country", f, "acc_country")
 
-cats = common.event_marker_controls()
-over_time = common.query("accessibility_by_period", f, period=period)
+cats = widgets.event_marker_controls()
+over_time = db.query("accessibility_by_period", f, period=period)
 frame = over_time.select("period_start", "accessibility", show)
 fig = share_bars(frame, "accessibility", show, f"Accessibility per {period}", y_title.replace("group", "period"),
                  x="period_start", x_title=period.capitalize())
-common.chart(common.markers(fig, f, cats), frame, "licenses", f"accessibility_by_{period}", f, "acc_time")
+downloads.chart(widgets.markers(fig, f, cats), frame, "licenses", f"accessibility_by_{period}", f,
+                "acc_time")
 
-top = common.query("top_licenses", f, limit=15)
-common.chart(top_licenses_chart(top), top, "licenses", "top_licenses", f, "top_lic")
+top = db.query("top_licenses", f, limit=15)
+downloads.chart(top_licenses_chart(top), top, "licenses", "top_licenses", f, "top_lic")
 
-openness = common.query("openness_by_country", f, top_n=top_n)
+openness = db.query("openness_by_country", f, top_n=top_n)
 frame = openness.select("country_group", "openness", show)
-common.chart(share_bars(frame, "openness", show, "Openness by country: weights only, + training code, + data",
-                        y_title), frame, "licenses", "openness_by_country", f, "openness")
+downloads.chart(share_bars(frame, "openness", show, "Openness by country: weights only, + training code, + data",
+                           y_title), frame, "licenses", "openness_by_country", f, "openness")

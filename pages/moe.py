@@ -3,39 +3,40 @@
 import streamlit as st
 
 from openmodels.charts import active_ratio_chart, moe_share_chart
-from pages import common
+from openmodels.ui import db, downloads, sidebar, widgets
 
-f = common.filters()
+f = sidebar.filters()
 st.title("Mixture-of-Experts", anchor=False)
 st.caption("A Mixture-of-Experts (MoE) model routes each token through a few of its expert sub-networks, "
            "so only part of its parameters (the active parameters) do work per token.")
 
 c1, c2 = st.columns(2)
 with c1:
-    period = common.choice("Period", ["quarter", "year"], "moe_period", "year")
+    period = widgets.choice("Period", ["quarter", "year"], "moe_period", "year")
 with c2:
-    top_n = common.number_choice("Top N countries (when none is chosen)", [3, 5, 8, 10], "moe_top", 3)
-cats = common.event_marker_controls()
+    top_n = widgets.number_choice("Top N countries (when none is chosen)", [3, 5, 8, 10], "moe_top", 3)
+cats = widgets.event_marker_controls()
 
-share = common.query("moe_share_by_country_period", f, period=period, top_n=top_n)
+share = db.query("moe_share_by_country_period", f, period=period, top_n=top_n)
 if share.is_empty():
-    common.empty_state()
+    widgets.empty_state()
 else:
-    common.chart(common.markers(moe_share_chart(share, period), f, cats), share, "moe", f"share_by_{period}", f,
-                 "moe_share")
+    downloads.chart(widgets.markers(moe_share_chart(share, period), f, cats), share, "moe",
+                    f"share_by_{period}", f, "moe_share")
 
 st.subheader("Each organization's first MoE release", anchor=False)
-first = common.query("first_moe_by_organization", f)
+first = db.query("first_moe_by_organization", f)
 if first.is_empty():
-    common.empty_state("No MoE model matches the current filters.")
+    widgets.empty_state("No MoE model matches the current filters.")
 else:
     st.dataframe(first, hide_index=True, column_config={
         "first_moe_date": st.column_config.DateColumn("First MoE release"),
         "params_total_b": st.column_config.NumberColumn("Total (B)"),
         "params_active_b": st.column_config.NumberColumn("Active (B)"),
     })
-    common.download(first, "moe", "first_by_organization", f, "moe_first")
+    downloads.download(first, "moe", "first_by_organization", f, "moe_first")
 
-ratio = common.query("moe_active_ratio", f)
+ratio = db.query("moe_active_ratio", f)
 if not ratio.is_empty():
-    common.chart(common.markers(active_ratio_chart(ratio), f, cats), ratio, "moe", "active_ratio", f, "moe_ratio")
+    downloads.chart(widgets.markers(active_ratio_chart(ratio), f, cats), ratio, "moe", "active_ratio", f,
+                    "moe_ratio")

@@ -4,10 +4,10 @@ import streamlit as st
 
 from openmodels.charts import cumulative_chart
 from openmodels.report import TARGETS
-from pages import common
+from openmodels.ui import db, downloads, sidebar, widgets
 
-f = common.filters()
-meta = common.query("dataset_meta").row(0, named=True)
+f = sidebar.filters()
+meta = db.query("dataset_meta").row(0, named=True)
 as_of = meta["data_as_of"]
 
 st.title("Open Model Geopolitics", anchor=False)
@@ -16,9 +16,9 @@ st.markdown("Who publishes open-weight AI models, and how the race between the *
 st.caption(f"Data as of {as_of:%d %B %Y} · dataset v{meta['dataset_version']} · "
            f"{meta['models_rows']} models, {meta['events_rows']} events, each row with a primary source.")
 
-kpis = common.query("overview_kpis_by_bloc", f, as_of=as_of)
+kpis = db.query("overview_kpis_by_bloc", f, as_of=as_of)
 st.subheader(f"The 12 months to {as_of:%B %Y}, compared with the 12 months before", anchor=False)
-newest = common.query("data_bounds").row(0, named=True)["last_release"]
+newest = db.query("data_bounds").row(0, named=True)["last_release"]
 age = (as_of - newest).days
 stale = age > TARGETS["days since newest release"][0]
 st.caption(f"The newest release with a confirmed primary source is from {newest:%d %B %Y}, {age} days before the "
@@ -52,17 +52,17 @@ for bloc, cols in zip(["United States", "China", "Rest of world"], st.columns(3,
                   help="Share of the releases whose license was confirmed; a row whose license could not be "
                        "confirmed is left out of this share.")
 
-common.download(kpis, "overview", "kpis_by_bloc", f, "kpis", label="Download these figures (CSV)")
+downloads.download(kpis, "overview", "kpis_by_bloc", f, "kpis", label="Download these figures (CSV)")
 
 st.subheader("Cumulative releases", anchor=False)
-cats = common.event_marker_controls()
-series = common.query("releases_by_country_period", f, period="month", unit="checkpoints", top_n=6)
+cats = widgets.event_marker_controls()
+series = db.query("releases_by_country_period", f, period="month", unit="checkpoints", top_n=6)
 if series.is_empty():
-    common.empty_state()
+    widgets.empty_state()
 else:
     frame = series.select("period_start", "country_group", "cumulative_releases")
-    fig = common.markers(cumulative_chart(frame), f, cats)
-    common.chart(fig, frame, "overview", "cumulative_releases_by_country", f, "cumulative")
+    fig = widgets.markers(cumulative_chart(frame), f, cats)
+    downloads.chart(fig, frame, "overview", "cumulative_releases_by_country", f, "cumulative")
 st.caption("Countries outside the six with most releases are grouped as Other. A release is one checkpoint "
            "size of one model; see About for the method. Coverage of the latest months is still being filled "
            "in (a row enters only once its primary source confirms it), so recent counts can undercount.")

@@ -5,37 +5,38 @@ import streamlit as st
 
 from openmodels.charts import scale_chart
 from openmodels.countries import country_name
-from pages import common
+from openmodels.ui import db, downloads, sidebar, widgets
 
-f = common.filters()
+f = sidebar.filters()
 st.title("Scale", anchor=False)
 st.caption("Each point is one open-weight checkpoint (log scale). Dotted lines: the largest open model a "
            "country had released so far. Click a point for its details and source.")
 
 c1, c2 = st.columns([1, 3])
 with c1:
-    metric = common.choice("Parameters", ["total", "active"], "metric", "total",
-                           help="active: parameters used per token (equal to total for dense models)")
+    metric = widgets.choice("Parameters", ["total", "active"], "metric", "total",
+                            help="active: parameters used per token (equal to total for dense models)")
 with c2:
-    frontier_on = common.switch("Frontier line per country", "frontier", True)
-cats = common.event_marker_controls()
+    frontier_on = widgets.switch("Frontier line per country", "frontier", True)
+cats = widgets.event_marker_controls()
 
-points = common.query("models_scatter", f)
+points = db.query("models_scatter", f)
 if points.is_empty():
-    common.empty_state("No model with a disclosed size matches the current filters.")
+    widgets.empty_state("No model with a disclosed size matches the current filters.")
 else:
-    frontier = common.query("frontier_by_country", f, metric=metric) if frontier_on else None
-    fig = common.markers(scale_chart(points, metric, frontier), f, cats)
-    event = common.chart(fig, points, "scale", f"{metric}_parameters", f, "scale",
-                         on_select="rerun", selection_mode="points")
+    frontier = db.query("frontier_by_country", f, metric=metric) if frontier_on else None
+    fig = widgets.markers(scale_chart(points, metric, frontier), f, cats)
+    event = downloads.chart(fig, points, "scale", f"{metric}_parameters", f, "scale",
+                            on_select="rerun", selection_mode="points")
     if frontier is not None:
-        common.download(frontier, "scale", f"frontier_{metric}", f, "frontier", label="Download frontier (CSV)")
+        downloads.download(frontier, "scale", f"frontier_{metric}", f, "frontier",
+                           label="Download frontier (CSV)")
     picked = [p["customdata"][0] for p in (event.selection.points if event else []) if p.get("customdata")]
     st.subheader("Model details", anchor=False)
     if not picked:
         st.caption("Click a point in the chart to see the model's row and source here.")
     for model_id in picked[:5]:
-        row = common.query("model_detail", model_id=model_id)
+        row = db.query("model_detail", model_id=model_id)
         if row.is_empty():
             continue
         m = row.row(0, named=True)

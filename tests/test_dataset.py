@@ -26,7 +26,7 @@ def test_report_counts_and_gaps():
 def test_csv_export_guards_formula_cells():
     import polars as pl
 
-    from pages.common import csv_bytes
+    from openmodels.ui.downloads import csv_bytes
 
     frame = pl.DataFrame({"name": ["=1+1", "-x", "ok"], "params": [119.0, 6.5, None]})
     assert csv_bytes(frame).decode().splitlines() == ["name,params", "'=1+1,119", "'-x,6.5", "ok,"]

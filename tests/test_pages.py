@@ -59,15 +59,15 @@ def app(fixture_dir, entrypoints, monkeypatch):
 @pytest.fixture
 def downloads(monkeypatch):
     """Record what each download button was given: (file name, bytes, frame)."""
-    from pages import common
+    from openmodels.ui import downloads as ui_downloads
     seen = []
-    real = common.download
+    real = ui_downloads.download
 
     def recording(frame, page, what, f, key, label="Download CSV"):
-        seen.append((f"{page}_{what}_{f.slug()}.csv", common.csv_bytes(frame), frame, key))
+        seen.append((f"{page}_{what}_{f.slug()}.csv", ui_downloads.csv_bytes(frame), frame, key))
         return real(frame, page, what, f, key, label)
 
-    monkeypatch.setattr(common, "download", recording)
+    monkeypatch.setattr(ui_downloads, "download", recording)
     return seen
 
 

@@ -225,7 +225,8 @@ def test_a_query_refuses_missing_parameters(db):
 
 # --- where SQL may live --------------------------------------------------------------------
 
-APP_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+APP_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
+             *sorted((ROOT / "openmodels" / "ui").glob("*.py"))]  # what pages/common.py held
 PY_FILES = APP_FILES + sorted((ROOT / "openmodels").glob("*.py"))
 
 

@@ -1,0 +1,91 @@
+"""The database the app serves: found once per run from file stats, queried through cached named queries.
+Invalid CSVs stop the run with the error page instead."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from openmodels.build import InvalidData, ensure_database
+from openmodels.contract import DATA_DIR, contract
+from openmodels.filters import Filters
+from openmodels.queries import Database
+
+FINGERPRINT_KEY = "_data_fingerprint"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("OPENMODELS_DATA_DIR", DATA_DIR))
+
+
+@st.cache_resource(show_spinner="Building the database from the CSV files…")
+def _database(data_folder: str, fingerprint: str) -> Database:
+    path = ensure_database(Path(data_folder))
+    return Database(path)
+
+
+def _files_key(folder: Path) -> str:
+    """Size and modification time of the data files: cheap to read on every run; when it changes,
+    ensure_database compares content hashes and rebuilds only if the contents changed."""
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else (p.name, 0, 0)
+             for p in (folder / t.path for t in contract().tables)]
+    return json.dumps(stats)
+
+
+def database() -> tuple[Database, str]:
+    """The read-only database for the current CSVs; shows the error page if the data is invalid.
+    app.py calls it once per run; the key it finds is reused by every query of that run."""
+    folder = data_dir()
+    fingerprint = _files_key(folder)
+    try:
+        db = _database(str(folder), fingerprint)
+    except InvalidData as err:
+        show_invalid_data(err)
+        st.stop()
+    st.session_state[FINGERPRINT_KEY] = fingerprint
+    return db, fingerprint
+
+
+def show_invalid_data(err: InvalidData) -> None:
+    st.title("The data did not pass validation")
+    st.error(
+        f"{len(err.violations)} problem(s) were found in the CSV files, so the dashboard cannot show them. "
+        "Fix the rows below (file:line:column: value — rule) and reload. "
+        "If a previous database exists it was left unchanged.",
+        icon=":material/error:",
+    )
+    st.code("\n".join(str(v) for v in err.violations[:500]), language=None, wrap_lines=True)
+    if len(err.violations) > 500:
+        st.caption(f"… and {len(err.violations) - 500} more. Run `python -m openmodels validate` for all.")
+
+
+@st.cache_data(max_entries=5000, show_spinner=False)
+def _cached(fingerprint: str, name: str, params_json: str) -> pl.DataFrame:
+    db = _database(str(data_dir()), fingerprint)
+    return db.run(name, _decode(json.loads(params_json)))
+
+
+def _encode(params: dict) -> str:
+    return json.dumps({k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items()},
+                      sort_keys=True)
+
+
+def _decode(params: dict) -> dict:
+    out = {}
+    for k, v in params.items():
+        if k in ("date_from", "date_to", "as_of") and isinstance(v, str):
+            v = date.fromisoformat(v)
+        out[k] = v
+    return out
+
+
+def query(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
+    """Run a named query (cached by its parameters) with the filters and extra parameters."""
+    fingerprint = st.session_state.get(FINGERPRINT_KEY) or database()[1]
+    merged = (filters.params() if filters else {}) | params
+    return _cached(fingerprint, name, _encode(merged))

@@ -1,0 +1,112 @@
+"""URL values of bound widgets, checked before the widgets read them; what was ignored is listed once
+in a notice at the top of the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+ALLOWED_PARAMS = {"embed", "embed_options"}  # Streamlit's own
+NOTES_KEY = "_url_notes"
+SEEN_KEY = "_url_keys"
+NOTICE_SLOT = "_notice_slot"
+
+
+def _note(key: str, values: list[str], why: str) -> None:
+    shown = ", ".join(repr(v[:40] + ("…" if len(v) > 40 else "")) for v in values[:5])
+    more = f" and {len(values) - 5} more" if len(values) > 5 else ""
+    st.session_state.setdefault(NOTES_KEY, []).append(f"{key}: {shown}{more} — {why}")
+
+
+def _first_visit(key: str) -> list[str] | None:
+    """The raw URL values of a bound key, only before its widget exists in this session."""
+    st.session_state.setdefault(SEEN_KEY, set()).add(key)
+    if key in st.session_state:
+        return None
+    raw = st.query_params.get_all(key)
+    return raw or None
+
+
+def guard_multi(key: str, options: list[str], format_func=str) -> None:
+    raw = _first_visit(key)
+    if raw is None:
+        return
+    labels = {format_func(o) for o in options}
+    bad = [v for v in dict.fromkeys(raw) if v not in labels]
+    if bad:
+        _note(key, bad, "not a known value, ignored")
+    if len(raw) > len(set(raw)):
+        _note(key, [raw[0]], f"repeated {len(raw) - len(set(raw))} times, duplicates ignored")
+
+
+def guard_single(key: str, options: list, default, format_func=str) -> None:
+    raw = _first_visit(key)
+    if raw is None:
+        return
+    by_text = {str(format_func(o)).lower(): o for o in options}
+    chosen = by_text.get(raw[0].lower())
+    if chosen is None:
+        _note(key, raw[:1], "not a known value, ignored")
+    if len(raw) > 1:
+        _note(key, raw[1:], "only one value allowed, extra values ignored")
+
+
+def _ignored(key: str) -> str:
+    return f"_ignored_{key}"
+
+
+def guard_text(key: str, max_chars: int) -> None:
+    """A bound text box: one value of at most `max_chars` characters. The binding still fills the box from
+    the link (cut to `max_chars`), so a longer value is remembered here and `text_value` ignores it."""
+    raw = _first_visit(key)
+    if raw is None:
+        return
+    if len(raw[0]) > max_chars:
+        _note(key, raw[:1], f"longer than {max_chars} characters, ignored")
+        st.session_state[_ignored(key)] = raw[0][:max_chars]
+    if len(raw) > 1:
+        _note(key, raw[1:], "only one value allowed, extra values ignored")
+
+
+def text_value(key: str, value: str) -> str:
+    """The text box's value, or '' while it still holds a value from the link that guard_text rejected."""
+    return "" if value == st.session_state.get(_ignored(key)) else value
+
+
+def guard_range(key: str, parse, lo, hi, default: tuple) -> None:
+    raw = _first_visit(key)
+    if raw is None:
+        return
+    try:
+        values = [parse(v) for v in raw]
+    except (ValueError, TypeError, OverflowError):
+        _note(key, raw, "not valid values for this range, ignored")
+        return
+    if len(values) != 2:
+        _note(key, raw, "a range needs exactly two values, ignored")
+    elif values[0] > values[1]:
+        _note(key, raw, "range is reversed (start after end), ignored")
+        st.session_state[key] = default
+    elif values[0] < lo or values[1] > hi:
+        _note(key, raw, f"outside the available range {lo} to {hi}, ignored")
+
+
+def open_notice_slot() -> None:
+    """Keep a place at the top of the page for the notice that show_url_notes fills after the page ran."""
+    st.session_state[NOTICE_SLOT] = st.container()
+
+
+def report_unknown_params() -> None:
+    """After the page ran: drop URL keys no widget claimed, and show every ignored value once."""
+    seen = st.session_state.get(SEEN_KEY, set())
+    for key in list(st.query_params.keys()):
+        if key not in seen and key not in ALLOWED_PARAMS:
+            _note(key, st.query_params.get_all(key), "not a setting of this page, ignored")
+            del st.query_params[key]
+
+
+def show_url_notes() -> None:
+    notes = st.session_state.get(NOTES_KEY, [])
+    if notes:
+        with st.session_state.get(NOTICE_SLOT) or st.container():
+            st.warning("Some values in the link were ignored:", icon=":material/link_off:")
+            st.text("\n".join(dict.fromkeys(notes)))

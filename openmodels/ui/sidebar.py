@@ -1,0 +1,92 @@
+"""The shared sidebar filters: bound to the URL, kept across pages, read once per run by app.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from openmodels.contract import contract
+from openmodels.countries import country_name
+from openmodels.filters import Filters
+from openmodels.ui import links, routing
+from openmodels.ui.db import query
+
+PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000]
+FILTERS_KEY = "_filters"
+
+
+def _fmt_params(v: float) -> str:
+    return f"{v:g}B"
+
+
+def _parse_params(text: str) -> float:
+    """A parameter-slider value from the URL: one of the slider's labels, e.g. '70B'."""
+    value = float(text.removesuffix("B"))
+    if value not in PARAM_LADDER:
+        raise ValueError(text)
+    return value
+
+
+def sidebar_filters() -> Filters:
+    """Render the shared filters (bound to the URL, kept across pages) and return them."""
+    bounds = query("data_bounds").row(0, named=True)
+    countries_df = query("country_options")
+    fields = {f.name: f for f in contract().table("models").fields}
+    sb = st.sidebar
+    sb.header("Filters", anchor=False)
+
+    country_opts = countries_df["country"].to_list()
+    links.guard_multi("country", country_opts)
+    countries = sb.multiselect("Country", country_opts, key="country", bind="query-params",
+                               persist_state="session", placeholder="All countries",
+                               help="ISO 3166-1 codes of the publishers' headquarters: "
+                                    + ", ".join(f"{c} {country_name(c)}" for c in country_opts))
+
+    org_opts = query("organization_options", countries=countries)["organization"].to_list()
+    links.guard_multi("org", org_opts)
+    if "org" in st.session_state:
+        kept = [o for o in st.session_state["org"] if o in org_opts]
+        if kept != st.session_state["org"]:
+            st.session_state["org"] = kept
+    orgs = sb.multiselect("Organization", org_opts, key="org", bind="query-params", persist_state="session",
+                          placeholder="All organizations")
+
+    lo = date(bounds["first_release"].year, 1, 1)
+    hi = max(bounds["last_release"], date.fromisoformat(contract().data_as_of))
+    links.guard_range("date", date.fromisoformat, lo, hi, (lo, hi))
+    d_from, d_to = sb.slider("Release date", min_value=lo, max_value=hi, value=(lo, hi), key="date",
+                             bind="query-params", persist_state="session", format="YYYY-MM")
+
+    def multi(label: str, key: str, column: str) -> list[str]:
+        opts = fields[column].constraints["enum"]
+        links.guard_multi(key, opts)
+        return sb.multiselect(label, opts, key=key, bind="query-params", persist_state="session",
+                              placeholder="All")
+
+    modalities = multi("Modality", "modality", "modality")
+    architectures = multi("Architecture", "arch", "architecture")
+    access = multi("Accessibility", "access", "accessibility")
+
+    ladder = PARAM_LADDER
+    links.guard_range("params", _parse_params, ladder[0], ladder[-1], (ladder[0], ladder[-1]))
+    p_lo, p_hi = sb.select_slider("Total parameters (billions)", options=ladder, value=(ladder[0], ladder[-1]),
+                                  key="params", bind="query-params", persist_state="session",
+                                  format_func=_fmt_params,
+                                  help="At the full range, models whose size was never disclosed are included.")
+    sb.caption("Filters apply to every page and are kept in the link: copy the URL to share this view.")
+
+    return Filters(
+        countries=tuple(countries), orgs=tuple(orgs),
+        date_from=d_from if d_from > lo else None, date_to=d_to if d_to < hi else None,
+        modalities=tuple(modalities), architectures=tuple(architectures), accessibility=tuple(access),
+        pmin=p_lo if p_lo > ladder[0] else None, pmax=p_hi if p_hi < ladder[-1] else None,
+    )
+
+
+def filters() -> Filters:
+    """The filters app.py read from the sidebar in this run. Call it first on every page: it also
+    opens the slot at the top of the page where app.py lists URL values that were ignored."""
+    routing.ensure_routed()
+    links.open_notice_slot()
+    return st.session_state.get(FILTERS_KEY) or Filters()

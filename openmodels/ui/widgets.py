@@ -1,0 +1,59 @@
+"""Page controls bound to the URL (a choice, a switch, event markers) and the empty state."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from openmodels.charts import add_event_markers
+from openmodels.contract import contract
+from openmodels.filters import Filters
+from openmodels.ui.db import query
+from openmodels.ui.links import guard_multi, guard_single
+
+EVENT_CATEGORIES = contract().table("events").field("category").constraints["enum"]
+
+
+def choice(label: str, options: list[str], key: str, default: str, **kw) -> str:
+    guard_single(key, options, default, kw.get("format_func") or str)
+    value = st.segmented_control(label, options, default=default, key=key, bind="query-params",
+                                 persist_state="session", required=True, **kw)
+    return value if value in options else default
+
+
+def number_choice(label: str, options: list[int], key: str, default: int) -> int:
+    guard_single(key, options, default)
+    value = st.selectbox(label, options, index=options.index(default), key=key, bind="query-params",
+                         persist_state="session")
+    return value if value in options else default
+
+
+def switch(label: str, key: str, default: bool = False) -> bool:
+    guard_single(key, [True, False], default)
+    return st.toggle(label, value=default, key=key, bind="query-params", persist_state="session")
+
+
+def event_marker_controls(key: str = "events") -> list[str]:
+    """A toggle and a category choice for event markers; returns the chosen categories ([] = off)."""
+    cols = st.columns([1, 3])
+    with cols[0]:
+        on = switch("Show events", key)
+    if not on:
+        return []
+    with cols[1]:
+        guard_multi(f"{key}_cat", EVENT_CATEGORIES)
+        cats = st.multiselect("Event categories", EVENT_CATEGORIES, default=EVENT_CATEGORIES,
+                              key=f"{key}_cat", bind="query-params", persist_state="session")
+    return cats
+
+
+def markers(fig: go.Figure, f: Filters, categories: list[str]) -> go.Figure:
+    if not categories:
+        return fig
+    events = query("events_timeline", categories=categories, event_countries=[],
+                   date_from=f.date_from, date_to=f.date_to)
+    return add_event_markers(fig, events)
+
+
+def empty_state(message: str = "No models match the current filters.") -> None:
+    st.info(message + " Widen the filters in the sidebar to see data.", icon=":material/filter_alt_off:")
