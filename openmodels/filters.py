@@ -17,6 +17,7 @@ class Filters:
     accessibility: tuple[str, ...] = ()
     pmin: float | None = None
     pmax: float | None = None
+    evidence: tuple[str, ...] = ()
 
     def params(self) -> dict:
         """Query parameters for the filtered_models macro (lists for multi-selects)."""

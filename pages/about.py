@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from openmodels.contract import contract
+from openmodels.filters import Filters
 from openmodels.ui import db, downloads, sidebar
 
 f = sidebar.filters()
@@ -29,13 +30,39 @@ st.markdown(f"""
   Apache-2.0, MIT, …), *restricted-use* (custom terms with use, user-count, naming or region limits: Llama,
   Gemma, …), *non-commercial* (research or non-commercial use only). When no primary source for a model's
   license could be read, license and class stay blank (notes say so) and the charts count the row as
-  *unconfirmed*; the share of unrestricted releases is taken over the rows whose license is known.
+  *unconfirmed*; the share of unrestricted releases is taken over the rows whose class is known. A row graded
+  *reference* may carry Epoch AI's class without a license that was read here (its notes say so).
   **Openness** records what else was published: training code, training data.
 - **Parameters** are in billions as the model card states them. A blank means never disclosed, explained in
   the row's notes (xAI, for one, never published Grok 2's size); such rows are left out of size charts. For
   MoE models, *active* parameters are those used per token.
-- **Sources.** Every row links a primary source (model card, official post, paper, technical report or
-  filing) and says when it was last checked (`verified_on`). Secondary summaries are not used as sources.
+- **Release dates** are days (`date_precision` = day) or, when only the month is known, the first day of that
+  month (`date_precision` = month, notes say so). Monthly, quarterly and yearly charts use both; the event
+  window places a month row by its month and leaves out those in the event's own month.
+- **Training compute** (`training_compute_flop`) is filled where Epoch AI or the technical report gives it.
+- **Sources.** Every row links the model's primary source (model card, official post, paper, technical report
+  or filing) when one is known, and says when it was last checked (`verified_on`).
+""")
+
+st.subheader("Evidence grades", anchor=False)
+grades = db.query("evidence_counts", Filters())
+counts = dict(grades.iter_rows())
+st.markdown(f"""
+Every row says how well its facts are supported, in `evidence`; the sidebar's **Evidence** filter narrows any
+chart to some grades, and every time chart says how many of its rows are below *primary*.
+
+| grade | meaning | rows |
+|---|---|---|
+| **primary** | A primary source (model card, official post or repo, paper, technical report, filing) was read and states every filled fact. | {counts.get('primary', 0)} |
+| **reference** | The facts come from a curated public dataset, Epoch AI's *Data on AI Models* or the ATOM Project's tracked-models metadata, whose link is the model's primary source; not re-read here. Release dates are then often Epoch's publication date (the announcement or paper), which can precede the weights by days or weeks. | {counts.get('reference', 0)} |
+| **reported** | No primary source could be read, and two or more independent reports agree; the notes name them. | {counts.get('reported', 0)} |
+
+Whenever a row's facts do not all rest on its `source_url`, its notes say which rest on what.
+
+**Credits.** Facts in rows graded *reference* are taken from **Epoch AI, "Data on AI Models"**
+(epoch.ai/data/ai-models, CC-BY 4.0) and from the **ATOM Project**'s tracked-models metadata
+(Interconnects, Apache-2.0). Both were also used as candidate lists and cross-checks
+(`python -m openmodels crosscheck`, `research/recall.py`).
 """)
 
 st.subheader("Data dictionary", anchor=False)

@@ -52,9 +52,15 @@ with c4:
     months = widgets.number_choice("Months", [3, 6, 12, 24], "months", 6)
 with c5:
     top_n = widgets.number_choice("Top N countries", [3, 5, 8], "ev_top", 5)
-window = db.query("event_window", f, event_id=event_id, months=months, top_n=top_n)
+result = db.query("event_window", f, event_id=event_id, months=months, top_n=top_n)
+unplaced = int(result.filter(result["event_window"] == "same month, day unknown")["releases"].sum())
+window = result.filter(result["event_window"] != "same month, day unknown")
 if window.is_empty():
     widgets.empty_state(f"No release matches the filters in the {months} months around this event.")
 else:
     downloads.chart(event_window_chart(window, titles[event_id], months), window, "events",
                     f"window_{event_id}_{months}m", f, "window")
+    widgets.evidence_note(f)
+    st.caption("Releases known only to their month are placed by that month"
+               + (f"; {unplaced} in the event's own month cannot be placed before or after and are left out."
+                  if unplaced else "."))

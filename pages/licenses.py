@@ -36,6 +36,7 @@ fig = share_bars(frame, "accessibility", show, f"Accessibility per {period}", y_
                  x="period_start", x_title=period.capitalize())
 downloads.chart(widgets.markers(fig, f, cats), frame, "licenses", f"accessibility_by_{period}", f,
                 "acc_time")
+widgets.evidence_note(f)
 
 top = db.query("top_licenses", f, limit=15)
 downloads.chart(top_licenses_chart(top), top, "licenses", "top_licenses", f, "top_lic")

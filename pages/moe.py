@@ -23,6 +23,7 @@ if share.is_empty():
 else:
     downloads.chart(widgets.markers(moe_share_chart(share, period), f, cats), share, "moe",
                     f"share_by_{period}", f, "moe_share")
+    widgets.evidence_note(f)
 
 st.subheader("Each organization's first MoE release", anchor=False)
 first = db.query("first_moe_by_organization", f)
@@ -40,3 +41,4 @@ ratio = db.query("moe_active_ratio", f)
 if not ratio.is_empty():
     downloads.chart(widgets.markers(active_ratio_chart(ratio), f, cats), ratio, "moe", "active_ratio", f,
                     "moe_ratio")
+    widgets.evidence_note(f)

@@ -14,14 +14,14 @@ st.title("Open Model Geopolitics", anchor=False)
 st.markdown("Who publishes open-weight AI models, and how the race between the **United States**, "
             "**China** and **everyone else** is going.")
 st.caption(f"Data as of {as_of:%d %B %Y} · dataset v{meta['dataset_version']} · "
-           f"{meta['models_rows']} models, {meta['events_rows']} events, each row with a primary source.")
+           f"{meta['models_rows']} models, {meta['events_rows']} events, each row with its source and evidence grade.")
 
 kpis = db.query("overview_kpis_by_bloc", f, as_of=as_of)
 st.subheader(f"The 12 months to {as_of:%B %Y}, compared with the 12 months before", anchor=False)
 newest = db.query("data_bounds").row(0, named=True)["last_release"]
 age = (as_of - newest).days
 stale = age > TARGETS["days since newest release"][0]
-st.caption(f"The newest release with a confirmed primary source is from {newest:%d %B %Y}, {age} days before the "
+st.caption(f"The newest release in the data is from {newest:%d %B %Y}, {age} days before the "
            "data-as-of date." + (" Recent months are still being filled in, so the latest 12 months undercount "
                                  "and the changes below overstate any decline." if stale else ""))
 
@@ -49,8 +49,8 @@ for bloc, cols in zip(["United States", "China", "Rest of world"], st.columns(3,
         unr = f"{cur['unrestricted_share_pct']:g}%" if cur["unrestricted_share_pct"] is not None else "—"
         st.metric("Under unrestricted licenses", unr,
                   delta(cur["unrestricted_share_pct"], old["unrestricted_share_pct"], " pts", 1), delta_color="off",
-                  help="Share of the releases whose license was confirmed; a row whose license could not be "
-                       "confirmed is left out of this share.")
+                  help="Share of the releases whose accessibility class is known (from the license, or Epoch AI's "
+                       "class for a graded row); a row whose class is unconfirmed is left out of this share.")
 
 downloads.download(kpis, "overview", "kpis_by_bloc", f, "kpis", label="Download these figures (CSV)")
 
@@ -63,6 +63,7 @@ else:
     frame = series.select("period_start", "country_group", "cumulative_releases")
     fig = widgets.markers(cumulative_chart(frame), f, cats)
     downloads.chart(fig, frame, "overview", "cumulative_releases_by_country", f, "cumulative")
+    widgets.evidence_note(f)
 st.caption("Countries outside the six with most releases are grouped as Other. A release is one checkpoint "
-           "size of one model; see About for the method. Coverage of the latest months is still being filled "
-           "in (a row enters only once its primary source confirms it), so recent counts can undercount.")
+           "size of one model; see About for the method and the evidence grades. Coverage of the latest months "
+           "is still being filled in, so recent counts can undercount.")

@@ -36,3 +36,4 @@ else:
     frame = data.select("period_start", "country_group", value)
     fig = widgets.markers(releases_chart(frame, value, mode, period, unit), f, cats)
     downloads.chart(fig, frame, "releases", f"by_{period}", f, "releases")
+    widgets.evidence_note(f)

@@ -28,6 +28,7 @@ else:
     fig = widgets.markers(scale_chart(points, metric, frontier), f, cats)
     event = downloads.chart(fig, points, "scale", f"{metric}_parameters", f, "scale",
                             on_select="rerun", selection_mode="points")
+    widgets.evidence_note(f)
     if frontier is not None:
         downloads.download(frontier, "scale", f"frontier_{metric}", f, "frontier",
                            label="Download frontier (CSV)")

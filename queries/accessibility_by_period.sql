@@ -5,7 +5,7 @@ WITH picked AS (
            coalesce(accessibility, 'unconfirmed') AS accessibility
     FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                          $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                         $pmin::DOUBLE, $pmax::DOUBLE)
+                         $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 ),
 final AS (
     SELECT period_start, accessibility, count(*) AS releases,

@@ -5,7 +5,7 @@ SELECT model_id, name, family, organization, country, release_date, date_precisi
        training_compute_flop, license, accessibility, openness, source_url, evidence, verified_on, hf_repo, notes
 FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                      $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                     $pmin::DOUBLE, $pmax::DOUBLE)
+                     $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 WHERE $search::VARCHAR = ''
    OR contains(lower(concat_ws(' ', model_id, name, family, organization, license, hf_repo, notes)),
                lower($search::VARCHAR))

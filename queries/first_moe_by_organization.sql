@@ -6,7 +6,7 @@ SELECT organization, country,
        arg_min(params_active_b, (release_date, model_id)) AS params_active_b
 FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                      $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                     $pmin::DOUBLE, $pmax::DOUBLE)
+                     $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 WHERE architecture = 'moe'
 GROUP BY organization, country
 ORDER BY first_moe_date, organization;

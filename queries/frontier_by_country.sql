@@ -5,7 +5,7 @@ WITH picked AS (
            CASE $metric WHEN 'active' THEN params_active_b ELSE params_total_b END AS params_b
     FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                          $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                         $pmin::DOUBLE, $pmax::DOUBLE)
+                         $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 ),
 running AS (
     SELECT *,

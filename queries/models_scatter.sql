@@ -3,6 +3,6 @@ SELECT model_id, name, organization, country, release_date, params_total_b, para
        architecture, modality, license, accessibility, source_url
 FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                      $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                     $pmin::DOUBLE, $pmax::DOUBLE)
+                     $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 WHERE params_total_b IS NOT NULL
 ORDER BY release_date, model_id;

@@ -3,6 +3,6 @@ SELECT model_id, name, organization, country, release_date, params_total_b, para
        round(100.0 * params_active_b / params_total_b, 2) AS active_pct
 FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                      $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                     $pmin::DOUBLE, $pmax::DOUBLE)
+                     $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 WHERE architecture = 'moe' AND params_total_b IS NOT NULL AND params_active_b IS NOT NULL
 ORDER BY release_date, model_id;

@@ -3,7 +3,7 @@ WITH picked AS (
     SELECT country_group, openness
     FROM grouped_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                         $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                        $pmin::DOUBLE, $pmax::DOUBLE, $top_n::INTEGER)
+                        $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[], $top_n::INTEGER)
 ),
 final AS (
     SELECT country_group, openness, count(*) AS releases,

@@ -5,7 +5,7 @@ WITH picked AS (
     SELECT *, bloc(country) AS bloc
     FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                          $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                         $pmin::DOUBLE, $pmax::DOUBLE)
+                         $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 ),
 windows AS (
     SELECT * FROM (VALUES

@@ -6,7 +6,7 @@ WITH picked AS (
            organization, family, release_date
     FROM grouped_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                         $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                        $pmin::DOUBLE, $pmax::DOUBLE, $top_n::INTEGER)
+                        $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[], $top_n::INTEGER)
 ),
 counted AS (
     SELECT period_start, country_group,

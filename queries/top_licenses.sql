@@ -5,7 +5,7 @@ SELECT coalesce(license, 'unconfirmed') AS license,
        count(DISTINCT organization) AS organizations
 FROM filtered_models($countries::VARCHAR[], $orgs::VARCHAR[], $date_from::DATE, $date_to::DATE,
                      $modalities::VARCHAR[], $architectures::VARCHAR[], $accessibility::VARCHAR[],
-                     $pmin::DOUBLE, $pmax::DOUBLE)
+                     $pmin::DOUBLE, $pmax::DOUBLE, $evidence::VARCHAR[])
 GROUP BY 1
 ORDER BY releases DESC, license
 LIMIT $limit;

@@ -261,3 +261,36 @@ def test_event_markers_on_every_time_chart(app, fixture_dir, page):
         trace = next(t for t in spec["data"] if t.get("name") == "Events")
         assert sorted(trace["x"]) == want
         assert all(title for title, _ in trace["customdata"])
+
+
+def test_the_evidence_filter_from_a_link_narrows_the_explorer_and_is_in_its_download(app, models, downloads):
+    at = app("explorer", evidence=["reference", "reported"])
+    want = models.filter(pl.col("evidence").is_in(["reference", "reported"]))
+    assert at.session_state["evidence"] == ["reference", "reported"]
+    assert at.markdown[0].value.startswith(f"**{want.height}** models match")
+    got = pl.read_csv(io.BytesIO(downloads[-1][1]), infer_schema=False)
+    assert sorted(got["model_id"]) == sorted(want["model_id"]) and set(got["evidence"]) == {"reference", "reported"}
+
+
+@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "licenses"])
+def test_every_time_chart_says_how_many_rows_are_below_primary(app, models, page):
+    at = app(page, country=["CN"])
+    cn = models.filter(pl.col("country") == "CN")
+    below = cn.filter(pl.col("evidence") != "primary").height
+    notes = [c.value for c in at.caption if c.value.startswith("Evidence:")]
+    assert notes, "no evidence note under the time charts"
+    assert all(n.startswith(f"Evidence: {below} of the {cn.height} models") for n in notes)
+
+
+def test_about_explains_the_grades_with_their_counts_and_credits_the_references(app, models):
+    at = app("about")
+    text = "\n".join(m.value for m in at.markdown)
+    for grade in ("primary", "reference", "reported"):
+        assert f"| **{grade}** |" in text
+        assert f"| {models.filter(pl.col('evidence') == grade).height} |" in text
+    assert "Epoch AI" in text and "ATOM Project" in text
+
+
+def test_an_unknown_evidence_grade_in_a_link_is_ignored_with_a_notice(app):
+    at = app("releases", evidence=["rumour"])
+    assert "evidence: 'rumour' — not a known value, ignored" in "\n".join(t.value for t in at.text)

@@ -40,6 +40,8 @@ def apply(models: pl.DataFrame, f: Filters) -> pl.DataFrame:
         m = m.filter(pl.col("params_total_b") >= f.pmin)
     if f.pmax is not None:
         m = m.filter(pl.col("params_total_b") <= f.pmax)
+    if f.evidence:
+        m = m.filter(pl.col("evidence").is_in(f.evidence))
     return m
 
 
@@ -52,7 +54,8 @@ def grouped(m: pl.DataFrame, f: Filters, top_n: int) -> pl.DataFrame:
 
 
 FILTER_CASES = [NO_FILTER, SOME, Filters(architectures=("moe",), pmin=100.0),
-                Filters(orgs=("Meta",), modalities=("text",)), Filters(countries=("ZZ",))]
+                Filters(orgs=("Meta",), modalities=("text",)), Filters(countries=("ZZ",)),
+                Filters(evidence=("reference", "reported")), Filters(countries=("CN",), evidence=("primary",))]
 
 
 @pytest.mark.parametrize("f", FILTER_CASES)
@@ -188,10 +191,14 @@ def test_events_timeline_and_window(db, fixture_dir, models):
     window = db.run("event_window", NO_FILTER.params() | {"event_id": "deepseek-r1-release", "months": 12, "top_n": 10})
     day = date(2025, 1, 20)
     m = models.filter((pl.col("release_date") >= date(2024, 1, 20)) & (pl.col("release_date") < date(2026, 1, 20)))
+    unplaced = (pl.col("date_precision") == "month") & (pl.col("release_date").dt.truncate("1mo") == date(2025, 1, 1))
+    sides = {"same month, day unknown": m.filter(unplaced),
+             "before": m.filter(~unplaced & (pl.col("release_date") < day)),
+             "after": m.filter(~unplaced & (pl.col("release_date") >= day))}
+    assert sides["same month, day unknown"].height == 1  # the fixture's month row of January 2025
+    assert set(window["event_window"]) == set(sides)
     for r in window.iter_rows(named=True):
-        side = m.filter(pl.col("release_date") < day) if r["event_window"] == "before" else m.filter(
-            pl.col("release_date") >= day)
-        assert r["releases"] == side.filter(pl.col("country") == r["country_group"]).height
+        assert r["releases"] == sides[r["event_window"]].filter(pl.col("country") == r["country_group"]).height
 
 
 def test_options_bounds_meta_and_detail(db, models):
@@ -250,4 +257,19 @@ def test_queries_bind_parameters_not_format_them():
         assert query_params(name) <= {"countries", "orgs", "date_from", "date_to", "modalities", "architectures",
                                       "accessibility", "pmin", "pmax", "period", "unit", "top_n", "as_of", "metric",
                                       "limit", "categories", "event_countries", "event_id", "months", "search",
-                                      "model_id"}
+                                      "model_id", "evidence"}
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_evidence_counts_equal_polars(db, models, f):
+    got = dict(db.run("evidence_counts", f.params()).iter_rows())
+    picked = apply(models, f)
+    assert list(got) == ["primary", "reference", "reported"]
+    for grade, n in got.items():
+        assert n == picked.filter(pl.col("evidence") == grade).height
+
+
+def test_the_evidence_filter_keeps_only_the_chosen_grades(db, models):
+    rows = db.run("explorer_models", Filters(evidence=("reported",)).params() | {"search": ""})
+    assert rows.height == models.filter(pl.col("evidence") == "reported").height > 0
+    assert set(rows["evidence"]) == {"reported"}

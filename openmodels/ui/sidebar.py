@@ -14,6 +14,9 @@ from openmodels.ui.db import query
 
 PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000]
 FILTERS_KEY = "_filters"
+EVIDENCE_HELP = ("How well each row is supported. primary: the publisher's own card, post, repo or paper was read. "
+                 "reference: facts from Epoch AI's or the ATOM Project's curated datasets, not re-read here. "
+                 "reported: no primary source read; two or more independent reports agree. See About.")
 
 
 def _fmt_params(v: float) -> str:
@@ -67,6 +70,10 @@ def sidebar_filters() -> Filters:
     modalities = multi("Modality", "modality", "modality")
     architectures = multi("Architecture", "arch", "architecture")
     access = multi("Accessibility", "access", "accessibility")
+    evidence_opts = fields["evidence"].constraints["enum"]
+    links.guard_multi("evidence", evidence_opts)
+    evidence = sb.multiselect("Evidence", evidence_opts, key="evidence", bind="query-params", persist_state="session",
+                              placeholder="All grades", help=EVIDENCE_HELP)
 
     ladder = PARAM_LADDER
     links.guard_range("params", _parse_params, ladder[0], ladder[-1], (ladder[0], ladder[-1]))
@@ -81,6 +88,7 @@ def sidebar_filters() -> Filters:
         date_from=d_from if d_from > lo else None, date_to=d_to if d_to < hi else None,
         modalities=tuple(modalities), architectures=tuple(architectures), accessibility=tuple(access),
         pmin=p_lo if p_lo > ladder[0] else None, pmax=p_hi if p_hi < ladder[-1] else None,
+        evidence=tuple(evidence),
     )
 
 

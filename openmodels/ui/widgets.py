@@ -55,5 +55,17 @@ def markers(fig: go.Figure, f: Filters, categories: list[str]) -> go.Figure:
     return add_event_markers(fig, events)
 
 
+def evidence_note(f: Filters, what: str = "models") -> None:
+    """Under a time chart: how many of the filtered rows it draws rest on less than a primary source."""
+    counts = dict(query("evidence_counts", f).iter_rows())
+    total = sum(counts.values())
+    below = total - counts.get("primary", 0)
+    if not total:
+        return
+    st.caption(f"Evidence: {below} of the {total} {what} the filters pick are below primary "
+               f"({counts.get('reference', 0)} from reference datasets, {counts.get('reported', 0)} reported); "
+               "the Evidence filter in the sidebar narrows them.")
+
+
 def empty_state(message: str = "No models match the current filters.") -> None:
     st.info(message + " Widen the filters in the sidebar to see data.", icon=":material/filter_alt_off:")

@@ -1,7 +1,7 @@
 -- Table macros the page queries select from, so the sidebar filters are written once.
 -- An empty list or a NULL bound means "no filter on this column".
 CREATE OR REPLACE MACRO filtered_models(countries, orgs, date_from, date_to, modalities,
-                                        architectures, accessibility, pmin, pmax) AS TABLE
+                                        architectures, accessibility, pmin, pmax, evidence) AS TABLE
 SELECT *
 FROM models
 WHERE (len(countries) = 0 OR list_contains(countries, country))
@@ -12,15 +12,16 @@ WHERE (len(countries) = 0 OR list_contains(countries, country))
   AND (len(architectures) = 0 OR list_contains(architectures, architecture))
   AND (len(accessibility) = 0 OR list_contains(accessibility, models.accessibility))
   AND (pmin IS NULL OR params_total_b >= pmin)
-  AND (pmax IS NULL OR params_total_b <= pmax);
+  AND (pmax IS NULL OR params_total_b <= pmax)
+  AND (len(evidence) = 0 OR list_contains(evidence, models.evidence));
 
 -- The filtered models with country_group: the country itself when countries were chosen
 -- or it is among the top_n by releases, else 'Other'.
 CREATE OR REPLACE MACRO grouped_models(countries, orgs, date_from, date_to, modalities,
-                                       architectures, accessibility, pmin, pmax, top_n) AS TABLE
+                                       architectures, accessibility, pmin, pmax, evidence, top_n) AS TABLE
 WITH picked AS (
     SELECT * FROM filtered_models(countries, orgs, date_from, date_to, modalities,
-                                  architectures, accessibility, pmin, pmax)
+                                  architectures, accessibility, pmin, pmax, evidence)
 ),
 ranked AS (
     SELECT country, row_number() OVER (ORDER BY count(*) DESC, country) AS country_rank
