@@ -5,7 +5,7 @@
 
 A fix sets one cell (the old value must still be there, or the fix is refused) and appends its note to the row's
 notes. A candidate row is appended unless its model_id, or its organization and name (variant words dropped), is
-already in the data; what was skipped is printed. Run `python -m openmodels validate` afterwards.
+already in the data at the same size; what was skipped is printed. Run `python -m openmodels validate` afterwards.
 """
 
 from __future__ import annotations
@@ -62,16 +62,16 @@ def apply_fixes(path: Path) -> int:
 def append_rows(path: Path) -> int:
     cols, rows = read(MODELS)
     ids = {r["model_id"] for r in rows}
-    names = {(r["organization"], name_key(r["name"])) for r in rows}
+    names = {(r["organization"], name_key(r["name"]), r["params_total_b"]) for r in rows}
     _, new = read(path)
     added = 0
     for r in new:
-        if r["model_id"] in ids or (r["organization"], name_key(r["name"])) in names:
+        if r["model_id"] in ids or (r["organization"], name_key(r["name"]), r["params_total_b"]) in names:
             print(f"skipped (already in the data): {r['model_id']} {r['name']}")
             continue
         rows.append({c: r.get(c, "") for c in cols})
         ids.add(r["model_id"])
-        names.add((r["organization"], name_key(r["name"])))
+        names.add((r["organization"], name_key(r["name"]), r["params_total_b"]))
         added += 1
     write(cols, rows)
     print(f"{added} rows appended from {path}")
