@@ -47,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         from openmodels.report import report
 
+        violations = validate_dataset(args.data_dir)
+        if violations:
+            for v in violations:
+                print(v)
+            print(f"Report not made: {len(violations)} validation error(s); fix them first.", file=sys.stderr)
+            return 1
         print(report(args.data_dir))
         return 0
     if args.command == "crosscheck":

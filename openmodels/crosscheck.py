@@ -38,7 +38,7 @@ GENERATIVE_DOMAINS = ("Language", "Multimodal", "Image generation", "Video", "Sp
 DATE_TOLERANCE_DAYS = 14
 PARAMS_TOLERANCE = 0.05
 # Words that name a variant of one checkpoint rather than another model.
-VARIANT_WORDS = {"instruct", "chat", "base", "it", "hf", "preview", "model"}
+VARIANT_WORDS = {"instruct", "chat", "base", "it", "hf", "model"}
 
 
 def country_code(name: str) -> str | None:
@@ -64,7 +64,8 @@ def fold(text: str) -> str:
 def name_key(text: str) -> str:
     """fold() without variant words and bracketed asides, so 'Qwen2.5-72B-Instruct', 'Qwen2.5 72B' and
     'Ling-Plus ("Bailing")' agree with our names."""
-    text = re.sub(r"\([^)]*\)", " ", unicodedata.normalize("NFKD", text or "").lower())
+    # An aside naming a version date ('(Mar 2025)') names another checkpoint: keep it; drop the others.
+    text = re.sub(r"\((?![^)]*\b(19|20)\d\d\b)[^)]*\)", " ", unicodedata.normalize("NFKD", text or "").lower())
     words = re.split(r"[^a-z0-9.]+", text)
     return fold("".join(w for w in words if w and w not in VARIANT_WORDS))
 

@@ -164,6 +164,7 @@ def build_rows(epoch_dir: Path, atom_dir: Path) -> tuple[list[dict], list[dict]]
     manual = decisions()
     atom = atom_params(atom_dir)
     existing_ids = set(models["model_id"])
+    held = {(o, name_key(n)) for o, n in zip(models["organization"], models["name"])}
     rows, review = [], []
     for e in matched.filter(pl.col("model_id").is_null()).iter_rows(named=True):
         name = clean(e["epoch_model"])
@@ -177,6 +178,8 @@ def build_rows(epoch_dir: Path, atom_dir: Path) -> tuple[list[dict], list[dict]]
         if d and d["decision"] == "organization":
             org = d["value"]
             country = ours.get(org, country)
+        if (org, name_key(name)) in held:
+            continue  # the row is there, under the organization a person decided on
         if country not in ("US", "CN") and country not in set(ours.values()):
             continue  # other countries: the labs of countries already in the data
         why = []
