@@ -46,4 +46,4 @@ bench: setup browser
 	.venv/bin/python bench/load.py
 
 clean:
-	rm -rf .venv .tools data/openmodels.duckdb artifacts .pytest_cache
+	rm -rf .venv .tools data/openmodels.duckdb data/.openmodels-* artifacts .pytest_cache

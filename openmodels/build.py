@@ -1,4 +1,5 @@
-"""Build data/openmodels.duckdb from the CSVs: validate, write a temp file, rename it over the old one."""
+"""Build data/openmodels.duckdb from the CSVs: validate, write a temp file, rename it over the old one.
+The app reads each build through its own hard link (see serve), so a rebuild is never hidden from it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +21,8 @@ from openmodels.contract import DATA_DIR, QUERIES_DIR, Contract, contract
 from openmodels.validate import Violation, validate_dataset
 
 DB_NAME = "openmodels.duckdb"
+TMP_PREFIX = ".openmodels-"
+LEFTOVER_SUFFIXES = (".duckdb.tmp", ".duckdb.tmp.wal", ".duckdb.wal")  # of interrupted builds; readers write none
 BUILD_SQL_DIR = QUERIES_DIR / "build"
 
 
@@ -131,7 +136,7 @@ def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Con
         violations = validate_dataset(data_dir, contract_)
         if violations:
             raise InvalidData(violations)
-        fd, tmp_name = tempfile.mkstemp(prefix=".openmodels-", suffix=".duckdb.tmp", dir=db_path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".duckdb.tmp", dir=db_path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         tmp.unlink()  # duckdb wants to create the file itself
@@ -147,9 +152,46 @@ def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Con
 
 
 def ensure_database(data_dir: Path = DATA_DIR, db_path: Path | None = None) -> Path:
-    """Build the database if it is missing or older than the CSVs; return its path."""
+    """Build the database if it is missing or older than the CSVs; return the path to open: the current
+    build's own file beside it (see serve), never the public name, which a later build replaces."""
     contract_ = contract()
-    db_path = Path(db_path) if db_path else Path(data_dir) / DB_NAME
-    if not is_current(Path(data_dir), db_path, contract_):
+    data_dir = Path(data_dir)
+    db_path = Path(db_path) if db_path else data_dir / DB_NAME
+    if not is_current(data_dir, db_path, contract_):
         build(data_dir, db_path, contract_, force=False)
-    return db_path
+    with build_lock(data_dir):
+        return serve(db_path)
+
+
+def serve(db_path: Path) -> Path:
+    """The file readers open for the build now at db_path: `.openmodels-<n>-<id>.duckdb`, a hard link to it
+    (a copy where the file system has no hard links), made once per build. Call it holding the build lock.
+
+    Why: DuckDB keeps one database instance per path in a process, and while a connection to it is open a
+    new connection to the same path still reads the file it first opened, not the one a rebuild renamed over
+    it. A new name per build lets new readers see the new build while readers of older builds keep theirs.
+    <n> counts builds; <id> is the public file's identity (device, inode, mtime, size), so one build is
+    found again and a later build never reuses a name. Older generations and leftovers of interrupted builds
+    are removed, except the previous generation, for a reader that was just handed its path; a connection
+    that is open keeps reading a removed file (POSIX), so no reader is cut off."""
+    info = db_path.stat()
+    ident = hashlib.sha256(f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}:{info.st_size}".encode()).hexdigest()[:12]
+    pattern = re.compile(rf"\.{re.escape(db_path.stem)}-(\d+)-[0-9a-f]{{12}}\.duckdb")
+    generations = sorted((int(m[1]), p) for p in db_path.parent.iterdir() if (m := pattern.fullmatch(p.name)))
+    current = next((p for _, p in generations if p.name.endswith(f"-{ident}.duckdb")), None)
+    if current is None:
+        seq = generations[-1][0] + 1 if generations else 1
+        current = db_path.with_name(f".{db_path.stem}-{seq:06d}-{ident}.duckdb")
+        try:
+            os.link(db_path, current)
+        except OSError:
+            tmp = current.with_name(current.name + ".tmp")
+            shutil.copyfile(db_path, tmp)
+            os.replace(tmp, current)
+        generations.append((seq, current))
+    previous = [p for _, p in generations if p != current][-1:]
+    for path in db_path.parent.iterdir():
+        leftover = path.name.startswith(TMP_PREFIX) and path.name.endswith(LEFTOVER_SUFFIXES)
+        if path not in (current, *previous) and (leftover or pattern.fullmatch(path.name)):
+            path.unlink(missing_ok=True)
+    return current

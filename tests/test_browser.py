@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
+from urllib.parse import quote
 
 import polars as pl
 import pytest
@@ -12,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from browser_support import (ARTIFACTS, PLOTLY_TRACES_JS, ROOT, Server, free_port, launch_kwargs, wait_charts,
                              wait_ready)
 from fixture_data import EVENTS, MODELS, write_dataset
+from openmodels.build import DB_NAME, build
 
 pytestmark = pytest.mark.browser
 
@@ -218,6 +221,65 @@ def test_unknown_page_and_hostile_values_show_a_notice(page, server):
     expect(page.get_by_text("Some values in the link were ignored:")).to_be_visible()
     assert "<script>" in page.locator('[data-testid="stText"]').first.inner_text()
     assert re.search(r"[?&]country=US\b", page.url) and "script" not in page.url and "foo" not in page.url
+
+
+@pytest.fixture(scope="module")
+def edited_server(tmp_path_factory):
+    """A server on a private copy of data/, whose database was built before it started (as after `make build`)."""
+    folder = tmp_path_factory.mktemp("edited-data")
+    for name in ("models.csv", "events.csv"):
+        shutil.copy(ROOT / "data" / name, folder / name)
+    build(folder)
+    srv = Server(folder, free_port(), tmp_path_factory.mktemp("edited-logs") / "streamlit.log").start()
+    yield srv
+    srv.stop()
+    assert srv.log_errors() == []
+
+
+def name_a_fresh_session_downloads(browser, server, model_id: str) -> str:
+    """A model's name in the Explorer's CSV download (searched by its model_id), in a new browser session."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    page = context.new_page()
+    open_page(page, server, "/explorer?q=" + quote(model_id))
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Download these rows")).click()
+    rows = pl.read_csv(info.value.path(), infer_schema=False).filter(pl.col("model_id") == model_id)
+    context.close()
+    return rows["name"].item()
+
+
+def test_valid_csv_edits_show_in_fresh_sessions_without_a_restart(browser, edited_server, page):
+    folder = edited_server.data_dir
+    csv = folder / "models.csv"
+    lines = csv.read_text(encoding="utf-8").split("\n")
+    before = pl.read_csv(csv, infer_schema=False)
+    assert len(lines) == before.height + 2  # header, one physical line per row, final newline
+    open_page(page, edited_server, "/explorer")  # a session that stays open through both edits
+    assert explorer_count(page) == before.height
+    assert name_a_fresh_session_downloads(browser, edited_server, "bloom") == "BLOOM"
+
+    # First edit: rename a model.
+    row = next(i for i, line in enumerate(lines) if line.startswith("bloom,BLOOM,"))
+    lines[row] = lines[row].replace("bloom,BLOOM,", "bloom,BLOOM (first edit),", 1)
+    csv.write_text("\n".join(lines), encoding="utf-8")
+    assert name_a_fresh_session_downloads(browser, edited_server, "bloom") == "BLOOM (first edit)"
+
+    # Second edit: rename it again and remove a row that no event refers to.
+    lines[row] = lines[row].replace("(first edit)", "(second edit)", 1)
+    cited = set(pl.read_csv(folder / "events.csv", infer_schema=False)["model_id"].drop_nulls())
+    gone = next(i for i, line in enumerate(lines[1:-1], 1) if i != row and line.split(",", 1)[0] not in cited)
+    del lines[gone]
+    csv.write_text("\n".join(lines), encoding="utf-8")
+    assert name_a_fresh_session_downloads(browser, edited_server, "bloom") == "BLOOM (second edit)"
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("About").click()  # the open session's next run
+    wait_ready(page)
+    expect(page.get_by_text(re.compile(rf"\({before.height - 1} models, \d+ events\)"))).to_be_visible()
+    open_page(page, edited_server, "/explorer")
+    assert explorer_count(page) == before.height - 1
+
+    served = [p.name for p in folder.iterdir() if p.name.endswith(".duckdb") and p.name != DB_NAME]
+    assert len(served) == 2  # this build and the one before
+    assert [p.name for p in folder.iterdir() if ".tmp" in p.name or p.name.endswith(".wal")] == []
 
 
 HTML = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'

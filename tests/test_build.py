@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from fixture_data import EVENTS, MODELS, write_dataset
 from openmodels import build as build_module
 from openmodels.build import DB_NAME, InvalidData, build, ensure_database, is_current
 from openmodels.contract import contract
+from openmodels.queries import Database
 
 
 def sha(path: Path) -> str:
@@ -102,3 +104,62 @@ def test_invalid_data_raises_with_every_violation(tmp_path):
         build(tmp_path)
     assert [v.line for v in err.value.violations] == [5, 6]
     assert not (tmp_path / DB_NAME).exists()
+
+
+def served_name(db: Database, model_id: str = "gpt2-xl") -> str:
+    return db.run("model_detail", {"model_id": model_id})["name"].item()
+
+
+def rename(folder: Path, old: str, new: str) -> None:
+    """A valid edit to models.csv, as a contributor makes it."""
+    csv = folder / "models.csv"
+    csv.write_text(csv.read_text().replace(f",{old},", f",{new},"))
+
+
+def test_each_rebuild_is_served_while_readers_of_older_builds_keep_theirs(tmp_path):
+    write_dataset(tmp_path)
+    build(tmp_path)  # the database exists before the app opens it, as after `make build`
+    readers = [Database(ensure_database(tmp_path))]
+    names = ["GPT2-XL", "GPT-2 XL", "GPT-2 XL (1.5B)", "GPT-2 XL 1558M", "GPT-2 XL again"]
+    for old, new in zip(names, names[1:]):
+        rename(tmp_path, old, new)
+        readers.append(Database(ensure_database(tmp_path)))  # while every older reader is still open
+        assert served_name(readers[-1]) == new
+    assert [served_name(r) for r in readers] == names  # older readers still answer, each from its own build
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("models.csv", "events.csv", DB_NAME))
+    assert kept == sorted(r.path.name for r in readers[-2:])  # the served build and the one before
+    for r in readers:
+        r.close()
+
+
+def test_serving_removes_older_generations_and_leftovers_of_interrupted_builds(tmp_path):
+    write_dataset(tmp_path)
+    build(tmp_path)
+    junk = [".openmodels-k2x9q1.duckdb.tmp", ".openmodels-k2x9q1.duckdb.tmp.wal",
+            ".openmodels-000001-0123456789ab.duckdb", ".openmodels-000001-0123456789ab.duckdb.wal",
+            ".openmodels-000002-0123456789ab.duckdb"]
+    for name in junk:
+        (tmp_path / name).write_bytes(b"")
+    served = ensure_database(tmp_path)
+    assert served.name.startswith(".openmodels-000003-") and served.samefile(tmp_path / DB_NAME)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["events.csv", "models.csv", DB_NAME, served.name, ".openmodels-000002-0123456789ab.duckdb"])
+    assert ensure_database(tmp_path) == served  # the same build is found again, not linked again
+
+
+def test_without_hard_links_the_build_is_served_from_a_copy(tmp_path, monkeypatch):
+    def no_links(src, dst, **kwargs):
+        raise OSError("hard links are not supported here")
+
+    monkeypatch.setattr(os, "link", no_links)
+    write_dataset(tmp_path)
+    first_path = ensure_database(tmp_path)
+    assert not first_path.samefile(tmp_path / DB_NAME) and sha(first_path) == sha(tmp_path / DB_NAME)
+    assert ensure_database(tmp_path) == first_path
+    first = Database(first_path)
+    rename(tmp_path, "GPT2-XL", "GPT-2 XL")
+    second = Database(ensure_database(tmp_path))
+    assert (served_name(first), served_name(second)) == ("GPT2-XL", "GPT-2 XL")
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
+    first.close()
+    second.close()

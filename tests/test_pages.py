@@ -3,8 +3,10 @@ every chart's CSV download holds exactly the values the chart draws."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
+import weakref
 from datetime import date
 from pathlib import Path
 
@@ -150,6 +152,33 @@ def test_filters_persist_across_pages(app, models):
     at.switch_page("pages/explorer.py").run()  # runs the page alone, with this session's state
     assert at.session_state["country"] == ["CN"]
     assert at.markdown[0].value.startswith(f"**{models.filter(pl.col('country') == 'CN').height}** models match")
+
+
+def test_csv_edits_show_in_new_sessions_without_a_restart(app, data_copy, downloads, monkeypatch):
+    opened = []
+    real_init = Database.__init__
+
+    def recording(self, path):
+        real_init(self, path)
+        opened.append(weakref.ref(self))
+
+    def downloaded_names() -> list[str]:
+        name, data, _, _ = downloads[-1]
+        assert name == "explorer_models_all.csv"
+        return pl.read_csv(io.BytesIO(data))["name"].to_list()
+
+    monkeypatch.setattr(Database, "__init__", recording)
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(data_copy))  # the fixture's CSVs and database, as after a build
+    names = ["GPT2-XL", "GPT-2 XL", "GPT-2 XL (1.5B)", "GPT-2 XL 1558M"]
+    app("explorer", q="gpt2-xl")  # found by its model_id, whatever its name
+    assert downloaded_names() == names[:1]
+    for old, new in zip(names, names[1:]):
+        csv = data_copy / "models.csv"
+        csv.write_text(csv.read_text().replace(f",{old},", f",{new},"))
+        app("explorer", q="gpt2-xl")
+        assert downloaded_names() == [new]
+    gc.collect()
+    assert len(opened) == len(names) and sum(ref() is not None for ref in opened) <= 2  # older builds let go
 
 
 def test_explorer_lists_every_matching_row_and_downloads_them(app, models, downloads):

@@ -23,10 +23,13 @@ def data_dir() -> Path:
     return Path(os.environ.get("OPENMODELS_DATA_DIR", DATA_DIR))
 
 
-@st.cache_resource(show_spinner="Building the database from the CSV files…")
+@st.cache_resource(show_spinner="Building the database from the CSV files…", max_entries=2)
 def _database(data_folder: str, fingerprint: str) -> Database:
-    path = ensure_database(Path(data_folder))
-    return Database(path)
+    """One Database per build, opened on the build's own file (ensure_database), so new data is never read
+    through an older build's DuckDB instance. Two entries: the current build and the one before, which a run
+    that began before the CSVs changed may still query. An evicted Database is never closed here: it goes
+    when the last query holding it ends."""
+    return Database(ensure_database(Path(data_folder)))
 
 
 def _files_key(folder: Path) -> str:
