@@ -71,6 +71,11 @@ class Contract:
         return self.descriptor["data_as_of"]
 
     @property
+    def cross_checked_to(self) -> str:
+        """The last release day covered by a cross-check against a complete reference list."""
+        return self.descriptor["cross_checked_to"]
+
+    @property
     def title(self) -> str:
         return self.descriptor["title"]
 

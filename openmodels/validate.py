@@ -191,7 +191,7 @@ def _frictionless_violations(contract_: Contract, parsed: dict[str, ParsedTable]
         res.pop("rules", None)
         fks = res["schema"].get("foreignKeys", [])
         res["schema"]["foreignKeys"] = [fk for fk in fks if fk["reference"]["resource"] in ok]
-    for key in ("data_as_of",):
+    for key in ("data_as_of", "cross_checked_to", "cross_checked_to_description"):
         descriptor.pop(key, None)
     report = Package(descriptor, basepath=str(data_dir)).validate()
 

@@ -76,6 +76,29 @@ def epoch_recall(reference: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     return scoped, pl.DataFrame(rows)
 
 
+def window_table(scoped: pl.DataFrame) -> pl.DataFrame:
+    """Releases in the 12 months to the data-as-of date and the 12 before, by US and China: ours (every row,
+    whatever Epoch holds) against Epoch's in-scope entries. Epoch's all-models snapshot ends 2025-12-31 and its
+    notable snapshot 2026-07-15, so its later months are thin too."""
+    from datetime import date
+
+    from openmodels.contract import contract
+
+    as_of = date.fromisoformat(contract().data_as_of)
+    cut, start = as_of.replace(year=as_of.year - 1), as_of.replace(year=as_of.year - 2)
+    models = read_models()
+    rows = []
+    for label, lo, hi in (("12 months before", start, cut), ("last 12 months", cut, as_of)):
+        for code in ("US", "CN"):
+            ours = models.filter(pl.col("country") == code, pl.col("release_date") > lo, pl.col("release_date") <= hi)
+            theirs = scoped.filter(pl.col("epoch_country_codes").list.contains(code),
+                                   pl.col("epoch_date") > lo, pl.col("epoch_date") <= hi)
+            rows.append({"window": f"{label} ({lo} to {hi})", "country": code, "ours": ours.height,
+                         "ours below primary": ours.filter(pl.col("evidence") != "primary").height,
+                         "Epoch in scope": theirs.height})
+    return pl.DataFrame(rows)
+
+
 def atom_gaps(reference: Path) -> list[dict]:
     """ATOM checkpoints whose repo (variant suffixes dropped) matches no hf_repo or name of ours."""
     models = read_models()
@@ -111,6 +134,8 @@ def main() -> int:
                    tbl_hide_column_data_types=True):
         print("# Recall against Epoch AI's in-scope open-weight releases (US and China, since 2023)\n")
         print(table)
+        print("\n# Releases in the last 12 months and the 12 before: ours against Epoch's in-scope entries\n")
+        print(window_table(scoped))
     if not args.write:
         return 0
     review = {}

@@ -323,3 +323,11 @@ def test_about_explains_the_grades_with_their_counts_and_credits_the_references(
 def test_an_unknown_evidence_grade_in_a_link_is_ignored_with_a_notice(app):
     at = app("releases", evidence=["rumour"])
     assert "evidence: 'rumour' — not a known value, ignored" in "\n".join(t.value for t in at.text)
+
+
+def test_overview_warns_that_months_after_the_cross_check_undercount(app):
+    at = app("overview")
+    checked = date.fromisoformat(contract().cross_checked_to)
+    warnings = [w.value for w in at.info]
+    assert any(f"Releases up to {checked:%d %B %Y} were cross-checked" in w for w in warnings)
+    assert any("not evidence of a decline" in w for w in warnings)
