@@ -1,11 +1,8 @@
 """Overview: the race at a glance, US vs China vs the rest."""
 
-from datetime import date
-
 import streamlit as st
 
 from openmodels.charts import cumulative_chart
-from openmodels.contract import contract
 from openmodels.ui import db, downloads, sidebar, widgets
 
 f = sidebar.filters()
@@ -21,14 +18,9 @@ st.caption(f"Data as of {as_of:%d %B %Y} Â· dataset v{meta['dataset_version']} Â
 kpis = db.query("overview_kpis_by_bloc", f, as_of=as_of)
 st.subheader(f"The 12 months to {as_of:%B %Y}, compared with the 12 months before", anchor=False)
 newest = db.query("data_bounds").row(0, named=True)["last_release"]
-checked = date.fromisoformat(contract().cross_checked_to)
 st.caption(f"The newest release in the data is from {newest:%d %B %Y}, {(as_of - newest).days} days before the "
            "data-as-of date.")
-if checked < as_of:
-    st.info(f"Releases up to {checked:%d %B %Y} were cross-checked against a complete reference list "
-               f"(Epoch AI's); later ones rest on the labs' own pages and reports and are still being filled in. "
-               "The latest 12 months therefore undercount, and the changes below are not evidence of a decline.",
-               icon=":material/hourglass_top:")
+widgets.coverage_note(as_of)
 
 
 def delta(now, before, unit="", digits=0):

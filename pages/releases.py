@@ -26,6 +26,7 @@ with c5:
     top_n = widgets.number_choice("Top N countries (when none is chosen)", [3, 5, 8, 10, 15], "top", 5)
 cats = widgets.event_marker_controls()
 
+widgets.coverage_note(db.query("dataset_meta").row(0, named=True)["data_as_of"])
 data = db.query("releases_by_country_period", f, period=period, unit=unit, top_n=top_n)
 if data.is_empty():
     widgets.empty_state()

@@ -325,9 +325,10 @@ def test_an_unknown_evidence_grade_in_a_link_is_ignored_with_a_notice(app):
     assert "evidence: 'rumour' — not a known value, ignored" in "\n".join(t.value for t in at.text)
 
 
-def test_overview_warns_that_months_after_the_cross_check_undercount(app):
-    at = app("overview")
+@pytest.mark.parametrize("page", ["overview", "releases"])
+def test_overview_and_releases_say_that_months_after_the_cross_check_undercount(app, page):
+    at = app(page)
     checked = date.fromisoformat(contract().cross_checked_to)
     warnings = [w.value for w in at.info]
     assert any(f"Releases up to {checked:%d %B %Y} were cross-checked" in w for w in warnings)
-    assert any("not evidence of a decline" in w for w in warnings)
+    assert any("a fall there is not evidence of a decline" in w for w in warnings)

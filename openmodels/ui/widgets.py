@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -65,6 +67,17 @@ def evidence_note(f: Filters, what: str = "models") -> None:
     st.caption(f"Evidence: {below} of the {total} {what} the filters pick are below primary "
                f"({counts.get('reference', 0)} from reference datasets, {counts.get('reported', 0)} reported); "
                "the Evidence filter in the sidebar narrows them.")
+
+
+def coverage_note(as_of: date) -> None:
+    """Say up to which day the data was cross-checked against a complete reference list, when later
+    months are shown: their counts are lower bounds, not evidence of a decline."""
+    checked = date.fromisoformat(contract().cross_checked_to)
+    if checked < as_of:
+        st.info(f"Releases up to {checked:%d %B %Y} were cross-checked against a complete reference list "
+                "(Epoch AI's); later ones rest on the labs' own pages and reports and are still being filled in. "
+                "Counts after that day undercount: a fall there is not evidence of a decline.",
+                icon=":material/hourglass_top:")
 
 
 def empty_state(message: str = "No models match the current filters.") -> None:
