@@ -11,6 +11,7 @@ page = st.navigation([
     st.Page("pages/releases.py", title="Releases", icon=":material/bar_chart:", url_path="releases"),
     st.Page("pages/scale.py", title="Scale", icon=":material/scatter_plot:", url_path="scale"),
     st.Page("pages/moe.py", title="MoE", icon=":material/hub:", url_path="moe"),
+    st.Page("pages/compute.py", title="Compute", icon=":material/memory:", url_path="compute"),
     st.Page("pages/licenses.py", title="Licenses", icon=":material/gavel:", url_path="licenses"),
     st.Page("pages/events.py", title="Events", icon=":material/event:", url_path="events"),
     st.Page("pages/explorer.py", title="Explorer", icon=":material/table:", url_path="explorer"),

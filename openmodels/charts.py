@@ -236,3 +236,31 @@ def add_event_markers(fig: go.Figure, events: pl.DataFrame) -> go.Figure:
         hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.04], visible=False, fixedrange=True))
     return fig
+
+
+COMPUTE_TICKS = [1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26]
+
+
+def compute_chart(df: pl.DataFrame, frontier: pl.DataFrame | None = None) -> go.Figure:
+    """Log-scale scatter of training compute over time, one color per country, with each country's record line."""
+    fig = go.Figure()
+    counted = df.with_columns(pl.lit(1).alias("_n"))
+    for country in ordered_groups(counted, "country", "_n"):
+        part = df.filter(pl.col("country") == country)
+        fig.add_trace(go.Scatter(
+            x=part["release_date"].to_list(), y=part["training_compute_flop"].to_list(), mode="markers",
+            name=country_name(country), legendgroup=country,
+            marker=dict(color=country_color(country), size=9, opacity=0.85, line=dict(width=0.5, color="white")),
+            customdata=part.select("model_id", "name", "organization", "evidence").rows(),
+            hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{x|%Y-%m-%d}<br>"
+                           "Training compute: %{y:.2e} FLOP<br>Evidence: %{customdata[3]}<extra></extra>")))
+    if frontier is not None and not frontier.is_empty():
+        for country in frontier["country"].unique(maintain_order=True).to_list():
+            part = frontier.filter(pl.col("country") == country)
+            fig.add_trace(go.Scatter(
+                x=part["release_date"].to_list(), y=part["training_compute_flop"].to_list(), mode="lines",
+                line=dict(color=country_color(country), shape="hv", width=1.5, dash="dot"),
+                name=f"{country_name(country)} · record", legendgroup=country, showlegend=False, hoverinfo="skip"))
+    fig.update_yaxes(type="log", tickvals=COMPUTE_TICKS, ticktext=[f"{v:.0e}".replace("e+", "e") for v in COMPUTE_TICKS])
+    return _layout(fig, "Training compute of open-weight models over time", "Release date",
+                   "Training compute (FLOP, log scale)", height=620)

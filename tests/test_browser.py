@@ -18,9 +18,10 @@ from openmodels.build import DB_NAME, build
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"overview": "/", "releases": "/releases", "scale": "/scale", "moe": "/moe", "licenses": "/licenses",
+PAGES = {"overview": "/", "releases": "/releases", "scale": "/scale", "moe": "/moe", "compute": "/compute",
+         "licenses": "/licenses",
          "events": "/events", "explorer": "/explorer", "about": "/about"}
-CHART_PAGES = {"overview", "releases", "scale", "moe", "licenses", "events"}
+CHART_PAGES = {"overview", "releases", "scale", "moe", "compute", "licenses", "events"}
 
 
 def real_models() -> pl.DataFrame:

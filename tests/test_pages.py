@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from openmodels.contract import contract
 from openmodels.queries import Database, available_queries
 
-PAGES = ["overview", "releases", "scale", "moe", "licenses", "events", "explorer", "about"]
+PAGES = ["overview", "releases", "scale", "moe", "compute", "licenses", "events", "explorer", "about"]
 AS_OF = date.fromisoformat(contract().data_as_of)
 
 
@@ -197,11 +197,11 @@ def test_explorer_lists_every_matching_row_and_downloads_them(app, models, downl
 VALUE_COLUMN = {  # chart key -> the frame column its traces draw
     "cumulative": "cumulative_releases", "releases": None, "scale": "params_total_b", "moe_share": "moe_share_pct",
     "moe_ratio": "active_pct", "acc_country": None, "acc_time": None, "top_lic": "releases", "openness": None,
-    "window": "releases",
+    "window": "releases", "compute": "training_compute_flop",
 }
 
 
-@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "licenses", "events"])
+@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "compute", "licenses", "events"])
 def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
     at = app(page)
     buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto.url for b in at.get("download_button")}
@@ -219,7 +219,7 @@ def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
             continue
         column = VALUE_COLUMN.get(key) or frame.columns[-1]
         traces = [t for t in spec["data"] if t.get("name") not in ("Events", "Event lines")
-                  and "frontier" not in t.get("name", "")]
+                  and "frontier" not in t.get("name", "") and "record" not in t.get("name", "")]
         axis = "x" if key == "top_lic" else "y"
         drawn = sorted(v for t in traces for v in t[axis] if v is not None)
         want = sorted(v for v in frame[column].to_list() if v is not None)
@@ -332,3 +332,16 @@ def test_overview_and_releases_say_that_months_after_the_cross_check_undercount(
     warnings = [w.value for w in at.info]
     assert any(f"Releases up to {checked:%d %B %Y} were cross-checked" in w for w in warnings)
     assert any("a fall there is not evidence of a decline" in w for w in warnings)
+
+
+def test_compute_draws_every_model_with_a_figure_and_marks_the_export_controls_by_default(app, fixture_dir, models):
+    at = app("compute")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    points = [t for t in spec["data"] if t.get("mode") == "markers" and t.get("name") != "Events"]
+    want = models.filter(pl.col("training_compute_flop").is_not_null())
+    assert sorted(y for t in points for y in t["y"]) == pytest.approx(
+        sorted(want["training_compute_flop"].cast(pl.Float64).to_list()))
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    marked = next(t for t in spec["data"] if t.get("name") == "Events")
+    assert [c[1] for c in marked["customdata"]] == ["export-control"] * events.filter(
+        pl.col("category") == "export-control").height

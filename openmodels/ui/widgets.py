@@ -35,16 +35,17 @@ def switch(label: str, key: str, default: bool = False) -> bool:
     return st.toggle(label, value=default, key=key, bind="query-params", persist_state="session")
 
 
-def event_marker_controls(key: str = "events") -> list[str]:
+def event_marker_controls(key: str = "events", on_by_default: bool = False,
+                          categories: list[str] | None = None) -> list[str]:
     """A toggle and a category choice for event markers; returns the chosen categories ([] = off)."""
     cols = st.columns([1, 3])
     with cols[0]:
-        on = switch("Show events", key)
+        on = switch("Show events", key, on_by_default)
     if not on:
         return []
     with cols[1]:
         guard_multi(f"{key}_cat", EVENT_CATEGORIES)
-        cats = st.multiselect("Event categories", EVENT_CATEGORIES, default=EVENT_CATEGORIES,
+        cats = st.multiselect("Event categories", EVENT_CATEGORIES, default=categories or EVENT_CATEGORIES,
                               key=f"{key}_cat", bind="query-params", persist_state="session")
     return cats
 
