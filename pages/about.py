@@ -54,7 +54,7 @@ chart to some grades, and every time chart says how many of its rows are below *
 | grade | meaning | rows |
 |---|---|---|
 | **primary** | A primary source (model card, official post or repo, paper, technical report, filing) was read and states every filled fact. | {counts.get('primary', 0)} |
-| **reference** | The facts come from a curated public dataset, Epoch AI's *Data on AI Models* or the ATOM Project's tracked-models metadata, whose link is the model's primary source; not re-read here. Release dates are then often Epoch's publication date (the announcement or paper), which can precede the weights by days or weeks. | {counts.get('reference', 0)} |
+| **reference** | The facts come from a curated public dataset, Epoch AI's *Data on AI Models* or the ATOM Project's tracked-models metadata, whose link is the model's primary source; not re-read here. Release dates are then often Epoch's publication date (the announcement or paper), which can precede the weights by days or weeks: a random re-check of 17 such rows corrected 8, mostly that date (research/rechecks/2026-12-02.md). | {counts.get('reference', 0)} |
 | **reported** | No primary source could be read, and two or more independent reports agree; the notes name them. | {counts.get('reported', 0)} |
 
 Whenever a row's facts do not all rest on its `source_url`, its notes say which rest on what.
@@ -88,15 +88,22 @@ st.dataframe(sources, hide_index=True, height=300)
 downloads.download(sources, "about", "source_sites", f, "sources")
 
 st.subheader("Cite", anchor=False)
+home = c.descriptor["homepage"]
 st.code(f"Open Model Geopolitics (version {meta['dataset_version']}, data as of {meta['data_as_of']}). "
         "Open-weight AI model releases and events, by country and organization. "
-        "Dataset and dashboard, CC-BY-4.0.", language=None, wrap_lines=True)
+        f"Dataset and dashboard, CC-BY-4.0. {home}", language=None, wrap_lines=True)
+st.code(f"@misc{{openmodelgeopolitics,\n  title = {{Open Model Geopolitics: open-weight AI model releases and events}},\n"
+        f"  version = {{{meta['dataset_version']}}},\n  year = {{{meta['data_as_of']:%Y}}},\n"
+        f"  note = {{Data as of {meta['data_as_of']}, CC-BY-4.0}},\n  url = {{{home}}}\n}}", language="bibtex")
+st.caption("To cite one view, add its link: every filter and toggle is in the page's URL, so the link reopens "
+           "exactly the chart you cite. Credit Epoch AI and the ATOM Project for rows graded reference.")
 
 st.subheader("Add or correct a model", anchor=False)
 st.markdown("""
 1. Edit `data/models.csv` (or `data/events.csv`): one row, every required column, a primary `source_url`,
    today's date in `verified_on`. Leave unknown facts blank and say why in `notes`.
 2. Run `python -m openmodels validate`: it names the file, line and column of every problem.
-3. Open a pull request. The dashboard rebuilds its database by itself when the CSVs change.
-""")
+3. Open a pull request at the repository ({home}). The dashboard rebuilds its database by itself when the
+   CSVs change.
+""".format(home=home))
 st.caption(f"models.csv sha256 {meta['models_csv_sha256'][:16]}… · events.csv sha256 {meta['events_csv_sha256'][:16]}…")

@@ -28,5 +28,5 @@ else:
         "params_total_b": st.column_config.NumberColumn("Total (B)"),
         "params_active_b": st.column_config.NumberColumn("Active (B)"),
     })
-downloads.download(rows, "explorer", "models", f, "explorer",
-                   label="Download these rows (CSV, models.csv columns)")
+what = "models_search-" + "".join(c if c.isalnum() else "-" for c in search.strip())[:40] if search.strip() else "models"
+downloads.download(rows, "explorer", what, f, "explorer", label="Download these rows (CSV, models.csv columns)")

@@ -345,3 +345,16 @@ def test_compute_draws_every_model_with_a_figure_and_marks_the_export_controls_b
     marked = next(t for t in spec["data"] if t.get("name") == "Events")
     assert [c[1] for c in marked["customdata"]] == ["export-control"] * events.filter(
         pl.col("category") == "export-control").height
+
+
+def test_a_search_is_in_the_explorer_download_name(app, downloads):
+    app("explorer", q="deep seek")
+    assert downloads[-1][0] == "explorer_models_search-deep-seek_all.csv"
+
+
+def test_about_cites_the_repository_in_text_and_bibtex(app):
+    at = app("about")
+    home = contract().descriptor["homepage"]
+    codes = [c.value for c in at.code]
+    assert any(home in c and c.startswith("Open Model Geopolitics (version") for c in codes)
+    assert any(c.startswith("@misc{openmodelgeopolitics") and f"url = {{{home}}}" in c for c in codes)
