@@ -108,6 +108,10 @@ def atom_gaps(reference: Path) -> list[dict]:
             k = name_key(ATOM_VARIANT.sub("", text.split("/")[-1]))
             if k:
                 keys.add(k)
+    decided = {}
+    for path in sorted((ROOT / "research" / "candidates").glob("*-atom-*-decisions.csv")):
+        for d in pl.read_csv(path, infer_schema=False).iter_rows(named=True):
+            decided[d["entry"]] = f"{d['decision']}: {d['detail'] or ''}".strip()
     out = []
     for file in ("models.csv", "extra_models.csv"):
         df = pl.read_csv(reference / "atom" / file, infer_schema=False)
@@ -118,9 +122,12 @@ def atom_gaps(reference: Path) -> list[dict]:
                 base = ATOM_VARIANT.sub("", base)
             if name_key(base) in keys:
                 continue
+            reason = decided.get(repo, "not matched to a row; ATOM carries no release date, so a row needs a dated "
+                                       "source (candidate for research)")
+            if reason.startswith("row:"):
+                continue  # a reviewed row holds it (under another name)
             out.append({"reference": f"ATOM {file}", "entry": repo, "organization": r["org"], "date": "",
-                        "reason": "not matched to a row; ATOM carries no release date, so a row needs a dated source "
-                                  "(candidate for research)"})
+                        "reason": reason})
     return out
 
 
