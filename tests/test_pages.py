@@ -164,7 +164,7 @@ def test_csv_edits_show_in_new_sessions_without_a_restart(app, data_copy, downlo
 
     def downloaded_names() -> list[str]:
         name, data, _, _ = downloads[-1]
-        assert name == "explorer_models_all.csv"
+        assert name == "explorer_models_search-gpt2-xl_all.csv"
         return pl.read_csv(io.BytesIO(data))["name"].to_list()
 
     monkeypatch.setattr(Database, "__init__", recording)
