@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openmodels.build import DB_NAME, InvalidData, build
 from openmodels.contract import DATA_DIR
+from openmodels.text import terminal_safe
 from openmodels.validate import display_path, validate_dataset
 
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(v)
             print(f"Report not made: {len(violations)} validation error(s); fix them first.", file=sys.stderr)
             return 1
-        print(report(args.data_dir))
+        print(terminal_safe(report(args.data_dir)))
         return 0
     if args.command == "crosscheck":
         from openmodels.crosscheck import crosscheck, render

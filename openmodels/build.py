@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from openmodels.contract import DATA_DIR, QUERIES_DIR, Contract, contract
-from openmodels.validate import Violation, validate_dataset
+from openmodels.validate import Snapshot, Violation, validate_dataset
 
 DB_NAME = "openmodels.duckdb"
 TMP_PREFIX = ".openmodels-"
@@ -39,15 +39,17 @@ class BuildResult:
     rows: dict[str, int]
 
 
-def csv_hashes(data_dir: Path, contract_: Contract) -> dict[str, str]:
-    """sha256 of each CSV and of the contract, keyed by file name."""
-    hashes = {
-        t.path: hashlib.sha256((data_dir / t.path).read_bytes()).hexdigest() if (data_dir / t.path).exists() else ""
-        for t in contract_.tables
-    }
+def snapshot_hashes(snapshot: Snapshot, contract_: Contract) -> dict[str, str]:
+    """sha256 of each CSV of the snapshot and of the contract, keyed by file name."""
+    hashes = {t.path: snapshot.sha256(t.path) for t in contract_.tables}
     contract_bytes = json.dumps(contract_.descriptor, sort_keys=True).encode()
     hashes["datapackage.json"] = hashlib.sha256(contract_bytes).hexdigest()
     return hashes
+
+
+def csv_hashes(data_dir: Path, contract_: Contract) -> dict[str, str]:
+    """sha256 of each CSV and of the contract, keyed by file name."""
+    return snapshot_hashes(Snapshot.read(data_dir, contract_), contract_)
 
 
 def stored_hashes(db_path: Path) -> dict[str, str] | None:
@@ -125,15 +127,17 @@ def _write_database(path: Path, data_dir: Path, contract_: Contract, hashes: dic
 
 def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Contract | None = None,
           force: bool = True) -> BuildResult:
-    """Validate, then atomically replace the database. Raises InvalidData and leaves the old file alone."""
+    """Validate, then atomically replace the database. Raises InvalidData and leaves the old file alone.
+    The CSVs are read once: the bytes validated are the bytes hashed and loaded."""
     contract_ = contract_ or contract()
     data_dir = Path(data_dir)
     db_path = Path(db_path) if db_path else data_dir / DB_NAME
     with build_lock(data_dir):
-        hashes = csv_hashes(data_dir, contract_)
+        snapshot = Snapshot.read(data_dir, contract_)
+        hashes = snapshot_hashes(snapshot, contract_)
         if not force and stored_hashes(db_path) == hashes:
             return BuildResult(db_path, False, {})
-        violations = validate_dataset(data_dir, contract_)
+        violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
         if violations:
             raise InvalidData(violations)
         fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".duckdb.tmp", dir=db_path.parent)
@@ -141,7 +145,8 @@ def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Con
         tmp = Path(tmp_name)
         tmp.unlink()  # duckdb wants to create the file itself
         try:
-            rows = _write_database(tmp, data_dir, contract_, hashes)
+            with snapshot.on_disk() as folder:
+                rows = _write_database(tmp, folder, contract_, hashes)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, db_path)

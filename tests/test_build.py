@@ -163,3 +163,25 @@ def test_without_hard_links_the_build_is_served_from_a_copy(tmp_path, monkeypatc
     assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
     first.close()
     second.close()
+
+
+def test_a_csv_changed_while_the_build_runs_never_reaches_the_database(tmp_path, monkeypatch):
+    """The build validates, hashes and loads one read of the bytes: an edit saved after validation (here an
+    invalid country) is not loaded, and the next build sees it and refuses it."""
+    write_dataset(tmp_path)
+    real = build_module.validate_dataset
+
+    def validate_then_edit(*args, **kwargs):
+        found = real(*args, **kwargs)
+        csv = tmp_path / "models.csv"
+        csv.write_text(csv.read_text().replace(",FR,", ",XX,"))
+        return found
+
+    monkeypatch.setattr(build_module, "validate_dataset", validate_then_edit)
+    build(tmp_path)
+    with duckdb.connect(str(tmp_path / DB_NAME), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM models WHERE country = 'XX'").fetchall() == [(0,)]
+    assert not is_current(tmp_path, tmp_path / DB_NAME, contract())  # the stored hash is of the bytes loaded
+    monkeypatch.setattr(build_module, "validate_dataset", real)
+    with pytest.raises(InvalidData):
+        build(tmp_path)

@@ -331,3 +331,59 @@ def test_overview_warns_that_months_after_the_cross_check_undercount(app):
     warnings = [w.value for w in at.info]
     assert any(f"Releases up to {checked:%d %B %Y} were cross-checked" in w for w in warnings)
     assert any("not evidence of a decline" in w for w in warnings)
+
+
+HOSTILE_TEXT = '<span style="font-size:60px;color:red">{}</span><a href="https://evil.example">x</a>'
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory) -> Path:
+    """A database holding markup in every text column the charts show, built past validation (which refuses
+    it): what the chart builders' escaping has to hold on its own."""
+    import copy
+
+    import openmodels.build as build_module
+    from fixture_data import EVENTS, MODELS, write_dataset
+
+    folder = tmp_path_factory.mktemp("hostile")
+    models, events = copy.deepcopy(MODELS), copy.deepcopy(EVENTS)
+    for m in models:
+        m.update(name=HOSTILE_TEXT.format(m["name"]), organization=HOSTILE_TEXT.format(m["organization"]),
+                 license=HOSTILE_TEXT.format(m["license"]) if m["license"] else "")
+    for e in events:
+        e.update(title=HOSTILE_TEXT.format(e["title"]), actor=HOSTILE_TEXT.format(e["actor"]))
+    write_dataset(folder, models, events)
+    real = build_module.validate_dataset
+    build_module.validate_dataset = lambda *a, **k: []
+    try:
+        build_module.build(folder)
+    finally:
+        build_module.validate_dataset = real
+    return folder
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+@pytest.mark.parametrize("page,params", [("overview", {"events": ["true"]}), ("releases", {}), ("scale", {}),
+                                         ("moe", {}), ("licenses", {}), ("events", {})])
+def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, monkeypatch, page, params):
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(hostile_dir))
+    at = AppTest.from_file(str(entrypoints[page]), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [s for spec in charts(at) for s in _strings(spec)]
+    assert texts
+    assert not [s for s in texts if "<span" in s or "<a " in s]
+    if page in ("scale", "licenses", "events"):
+        assert any("&lt;span style" in s for s in texts)  # the value is there, as text
