@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openmodels.contract import DATA_DIR, Contract, Table, contract
+from openmodels.contract import DATA_DIR, Contract, ContractError, Table, contract
 from openmodels.text import char_name, escaped, invisible_chars, markup, mixed_script_words
 
 csv.field_size_limit(sys.maxsize)
@@ -220,7 +220,7 @@ def _constraint_rule(table: Table, column: str, note: str) -> str:
 
 
 def _frictionless_violations(contract_: Contract, parsed: dict[str, ParsedTable], data_dir: Path) -> list[Violation]:
-    from frictionless import Package
+    from frictionless import FrictionlessException, Package
 
     ok = [name for name, pt in parsed.items() if not pt.violations]
     if not ok:
@@ -233,7 +233,13 @@ def _frictionless_violations(contract_: Contract, parsed: dict[str, ParsedTable]
         res["schema"]["foreignKeys"] = [fk for fk in fks if fk["reference"]["resource"] in ok]
     for key in ("data_as_of", "cross_checked_to", "cross_checked_to_description"):
         descriptor.pop(key, None)
-    report = Package(descriptor, basepath=str(data_dir)).validate()
+    try:
+        report = Package(descriptor, basepath=str(data_dir)).validate()
+    except FrictionlessException as err:
+        raise ContractError(f"data/datapackage.json is not a valid Data Package: {err.error.note}") from err
+    for task in report.tasks:
+        if task.errors and all(e.type in ("schema-error", "resource-error", "field-error") for e in task.errors):
+            raise ContractError(f"data/datapackage.json is not a valid Data Package: {task.errors[0].note}")
 
     out: list[Violation] = []
     for task in report.tasks:
@@ -505,6 +511,8 @@ def validate_dataset(data_dir: Path = DATA_DIR, contract_: Contract | None = Non
         if pt.violations:
             continue
         for r in pt.table.rules:
+            if r["id"] not in RULES:
+                raise ContractError(f"data/datapackage.json names a rule the validator does not know: {r['id']!r}")
             RULES[r["id"]](pt, today)
     # A cell written in the wrong form is reported once, by exact_forms, not again by frictionless'
     # reading of it (which accepts '1_000' and 'NaN', and misreads them against the range).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import threading
@@ -12,7 +13,7 @@ import pytest
 
 from fixture_data import EVENTS, MODELS, write_dataset
 from openmodels import build as build_module
-from openmodels.build import DB_NAME, InvalidData, build, ensure_database, is_current
+from openmodels.build import DB_NAME, BuildFailed, InvalidData, build, ensure_database, is_current
 from openmodels.contract import contract
 from openmodels.queries import Database
 
@@ -41,11 +42,11 @@ def test_failed_write_keeps_the_old_database(tmp_path, monkeypatch):
     before = sha(tmp_path / DB_NAME)
 
     def explode(*args, **kwargs):
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(build_module, "_write_database", explode)
     (tmp_path / "events.csv").write_text((tmp_path / "events.csv").read_text() + "")
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BuildFailed, match="is full"):
         build(tmp_path)
     assert sha(tmp_path / DB_NAME) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv", "models.csv", DB_NAME]
