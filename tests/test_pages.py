@@ -252,6 +252,11 @@ HOSTILE = [
     ("releases", {"period": ["year", "month", "quarter"]}),
     ("explorer", {"q": ["x" * 500]}),
     ("explorer", {"q": ["qwen", "llama"]}),
+    ("overview", {"params": ["７B", "700B"]}),
+    ("overview", {"date": ["２０２４-01-01", "2025-01-01"]}),
+    ("releases", {"period": ["ＹＥＡＲ"]}),
+    ("overview", {"date": ["2024-1-1", "2025-01-01"]}),
+    ("overview", {"params": ["7", "7e999"]}),
 ]
 
 
@@ -387,3 +392,44 @@ def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, mo
     assert not [s for s in texts if "<span" in s or "<a " in s]
     if page in ("scale", "licenses", "events"):
         assert any("&lt;span style" in s for s in texts)  # the value is there, as text
+
+
+NORMALIZED = [  # a link value the widget would drop silently, written in the widget's own form first
+    ("releases", {"period": ["YEAR"]}, "period", "year"),
+    ("releases", {"mode": ["Lines"]}, "mode", "lines"),
+    ("licenses", {"lic_period": ["Quarter"]}, "lic_period", "quarter"),
+    ("scale", {"metric": ["ACTIVE"]}, "metric", "active"),
+    ("overview", {"date": ["20240101", "20251231"]}, "date", (date(2024, 1, 1), date(2025, 12, 31))),
+    ("overview", {"params": ["7", "700"]}, "params", (7, 700)),
+    ("explorer", {"params": ["7b", "700b"]}, "params", (7, 700)),
+]
+
+
+@pytest.mark.parametrize("params,note", [
+    ({"params": ["7b", "700B"]}, "params: '7b' — not written the way this slider takes it (7B), that end ignored"),
+    ({"date": ["2024-01-01", "20251231"]},
+     "date: '20251231' — not written the way this slider takes it (2025-12-31), that end ignored"),
+], ids=["params", "date"])
+def test_a_range_with_one_end_in_another_form_says_which_end_was_ignored(app, params, note):
+    at = app("explorer", **params)
+    assert note in at.text[0].value
+
+
+@pytest.mark.parametrize("page,params,key,want", NORMALIZED, ids=[f"{p}-{k}" for p, _, k, _ in NORMALIZED])
+def test_a_link_value_in_another_case_or_form_is_normalized(app, page, params, key, want):
+    at = app(page, **params)
+    assert at.session_state[key] == want
+    assert not at.warning
+
+
+@pytest.mark.parametrize("params", [{f"k{i}": ["v"] for i in range(1001)}, {"q": ["x" * (512 * 1024)]},
+                                    {"country": ["CN"], "pad": ["x" * (600 * 1024)]}],
+                         ids=["1001-fields", "over-512-KiB", "filters-and-padding"])
+def test_a_link_beyond_streamlits_limits_says_so(app, params):
+    """Streamlit drops such a query string whole and says so only in the server log (openmodels.ui.links
+    hands the page a marker instead): the page says the link was too long."""
+    at = app("explorer", **params)
+    assert [w.value for w in at.warning] == ["Some values in the link were ignored:"]
+    assert at.text[0].value.startswith("the link was too long (")
+    assert "at most 1,000 fields and 512 KiB" in at.text[0].value
+    assert "_link_too_long" not in at.query_params
