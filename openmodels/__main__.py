@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from openmodels.build import DB_NAME, InvalidData, build
-from openmodels.contract import DATA_DIR
+from openmodels.build import DB_NAME, BuildFailed, InvalidData, build
+from openmodels.contract import DATA_DIR, ContractError
+from openmodels.text import terminal_safe
 from openmodels.validate import display_path, validate_dataset
 
 
@@ -22,7 +23,14 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("crosscheck", help="compare models.csv with an Epoch AI models CSV (epoch.ai/data/ai-models)")
     c.add_argument("file", type=Path, help="an Epoch AI CSV, e.g. all_ai_models.csv")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except ContractError as err:
+        print(f"{args.command}: {err}", file=sys.stderr)
+        return 1
 
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         violations = validate_dataset(args.data_dir)
         for v in violations:
@@ -41,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Build failed: {len(err.violations)} validation error(s); the previous database is unchanged.",
                   file=sys.stderr)
             return 1
+        except BuildFailed as err:
+            print(f"Build failed: {err.what} {err.todo} The previous database, if any, is unchanged.", file=sys.stderr)
+            return 1
         counts = ", ".join(f"{k}: {n} rows" for k, n in result.rows.items())
         print(f"Built {display_path(result.path)} ({counts}).")
         return 0
@@ -53,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(v)
             print(f"Report not made: {len(violations)} validation error(s); fix them first.", file=sys.stderr)
             return 1
-        print(report(args.data_dir))
+        print(terminal_safe(report(args.data_dir)))
         return 0
     if args.command == "crosscheck":
         from openmodels.crosscheck import crosscheck, render

@@ -3,6 +3,7 @@ The app reads each build through its own hard link (see serve), so a rebuild is 
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -18,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from openmodels.contract import DATA_DIR, QUERIES_DIR, Contract, contract
-from openmodels.validate import Violation, validate_dataset
+from openmodels.validate import Snapshot, Violation, display_path, validate_dataset
 
 DB_NAME = "openmodels.duckdb"
 TMP_PREFIX = ".openmodels-"
@@ -32,6 +33,38 @@ class InvalidData(Exception):
         super().__init__(f"{len(violations)} validation error(s)")
 
 
+class BuildFailed(Exception):
+    """The database could not be written or read, for a reason outside the data (a read-only folder, a
+    full disk, a damaged file). `what` says what is wrong, `todo` what to do; the previous database, if
+    any, is unchanged."""
+
+    def __init__(self, what: str, todo: str):
+        self.what, self.todo = what, todo
+        super().__init__(f"{what} {todo}")
+
+
+READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def explain(err: Exception, folder: Path) -> BuildFailed:
+    """A plain reason for an OSError or DuckDB error met while writing the database in `folder`."""
+    shown = display_path(folder)
+    code = getattr(err, "errno", None)
+    text = str(err)
+    if code in DISK_FULL or "No space left" in text or "Disk quota" in text:
+        return BuildFailed(f"The disk holding {shown}/ is full, so the database could not be written.",
+                           "Free some space on it, then rebuild (make build) or reload the page.")
+    if code in READ_ONLY or "Permission denied" in text or "Read-only file system" in text:
+        return BuildFailed(f"The folder {shown}/ cannot be written (it is read-only for this user), so the "
+                           "database could not be built there.",
+                           f"Make {shown}/ writable for the user running the dashboard, or build it once "
+                           "as its owner (make build).")
+    reason = getattr(err, "strerror", None) or text.splitlines()[0][:200]
+    return BuildFailed(f"The database in {shown}/ could not be written: {reason}.",
+                       "Check the folder and the disk, then rebuild (make build).")
+
+
 @dataclass(frozen=True)
 class BuildResult:
     path: Path
@@ -39,26 +72,37 @@ class BuildResult:
     rows: dict[str, int]
 
 
-def csv_hashes(data_dir: Path, contract_: Contract) -> dict[str, str]:
-    """sha256 of each CSV and of the contract, keyed by file name."""
-    hashes = {
-        t.path: hashlib.sha256((data_dir / t.path).read_bytes()).hexdigest() if (data_dir / t.path).exists() else ""
-        for t in contract_.tables
-    }
+def snapshot_hashes(snapshot: Snapshot, contract_: Contract) -> dict[str, str]:
+    """sha256 of each CSV of the snapshot and of the contract, keyed by file name."""
+    hashes = {t.path: snapshot.sha256(t.path) for t in contract_.tables}
     contract_bytes = json.dumps(contract_.descriptor, sort_keys=True).encode()
     hashes["datapackage.json"] = hashlib.sha256(contract_bytes).hexdigest()
     return hashes
 
 
+def csv_hashes(data_dir: Path, contract_: Contract) -> dict[str, str]:
+    """sha256 of each CSV and of the contract, keyed by file name."""
+    return snapshot_hashes(Snapshot.read(data_dir, contract_), contract_)
+
+
 def stored_hashes(db_path: Path) -> dict[str, str] | None:
+    """The hashes of the files a database was built from; None when it is missing or damaged. Every table is
+    read in full (a few thousand rows), so a file damaged in place fails here, on DuckDB's block checksums,
+    and is rebuilt, instead of failing later inside a page's query."""
     if not db_path.exists():
         return None
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            rows = con.execute("SELECT file, sha256 FROM dataset_files").fetchall()
-    except duckdb.Error:
+            rows = con.execute("SELECT file, sha256, row_count FROM dataset_files").fetchall()
+            for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall():
+                con.execute(f'SELECT max(hash(t)) FROM "{table}" AS t').fetchall()  # reads every column
+            counts = {name.removesuffix(".csv"): n for name, _, n in rows if n is not None}
+            for table, n in counts.items():
+                if con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0] != n:
+                    return None
+    except (duckdb.Error, OSError):
         return None
-    return dict(rows)
+    return {name: digest for name, digest, _ in rows}
 
 
 def is_current(data_dir: Path, db_path: Path, contract_: Contract) -> bool:
@@ -79,6 +123,14 @@ def build_lock(data_dir: Path):
 
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def remove_leftovers(folder: Path, keep: tuple[Path, ...] = ()) -> None:
+    """Delete what interrupted builds left in `folder` (temporary files and their write-ahead logs).
+    Call it holding the build lock: no other build is running then."""
+    for path in folder.iterdir():
+        if path not in keep and path.name.startswith(TMP_PREFIX) and path.name.endswith(LEFTOVER_SUFFIXES):
+            path.unlink(missing_ok=True)
 
 
 def _write_database(path: Path, data_dir: Path, contract_: Contract, hashes: dict[str, str]) -> dict[str, int]:
@@ -125,30 +177,44 @@ def _write_database(path: Path, data_dir: Path, contract_: Contract, hashes: dic
 
 def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Contract | None = None,
           force: bool = True) -> BuildResult:
-    """Validate, then atomically replace the database. Raises InvalidData and leaves the old file alone."""
+    """Validate, then atomically replace the database. Raises InvalidData, or BuildFailed when the folder or
+    disk will not take the file, and leaves the old file alone. The CSVs are read once: the bytes validated
+    are the bytes hashed and loaded."""
     contract_ = contract_ or contract()
     data_dir = Path(data_dir)
     db_path = Path(db_path) if db_path else data_dir / DB_NAME
-    with build_lock(data_dir):
-        hashes = csv_hashes(data_dir, contract_)
-        if not force and stored_hashes(db_path) == hashes:
-            return BuildResult(db_path, False, {})
-        violations = validate_dataset(data_dir, contract_)
-        if violations:
-            raise InvalidData(violations)
-        fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".duckdb.tmp", dir=db_path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        tmp.unlink()  # duckdb wants to create the file itself
-        try:
-            rows = _write_database(tmp, data_dir, contract_, hashes)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, db_path)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                leftover.unlink(missing_ok=True)
-        return BuildResult(db_path, True, rows)
+    try:
+        with build_lock(data_dir):
+            snapshot = Snapshot.read(data_dir, contract_)
+            hashes = snapshot_hashes(snapshot, contract_)
+            if not force and stored_hashes(db_path) == hashes:
+                return BuildResult(db_path, False, {})
+            violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
+            if violations:
+                raise InvalidData(violations)
+            return _replace_database(db_path, snapshot, contract_, hashes)
+    except (OSError, duckdb.Error) as err:
+        raise explain(err, db_path.parent) from err
+
+
+def _replace_database(db_path: Path, snapshot: Snapshot, contract_: Contract, hashes: dict[str, str]) -> BuildResult:
+    remove_leftovers(db_path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".duckdb.tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # duckdb wants to create the file itself
+    try:
+        with snapshot.on_disk() as folder:
+            rows = _write_database(tmp, folder, contract_, hashes)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        # A write-ahead log left beside the public name would be replayed onto the new file: remove it first.
+        db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    return BuildResult(db_path, True, rows)
 
 
 def ensure_database(data_dir: Path = DATA_DIR, db_path: Path | None = None) -> Path:
@@ -159,8 +225,31 @@ def ensure_database(data_dir: Path = DATA_DIR, db_path: Path | None = None) -> P
     db_path = Path(db_path) if db_path else data_dir / DB_NAME
     if not is_current(data_dir, db_path, contract_):
         build(data_dir, db_path, contract_, force=False)
-    with build_lock(data_dir):
-        return serve(db_path)
+    return _serve_locked(data_dir, db_path)
+
+
+def previous_database(data_dir: Path = DATA_DIR, db_path: Path | None = None) -> Path | None:
+    """The path to serve the last good build from while a new one cannot be written (BuildFailed), or None
+    when there is no database or it is damaged."""
+    data_dir = Path(data_dir)
+    db_path = Path(db_path) if db_path else data_dir / DB_NAME
+    if stored_hashes(db_path) is None:
+        return None
+    return _serve_locked(data_dir, db_path)
+
+
+def _serve_locked(data_dir: Path, db_path: Path) -> Path:
+    try:
+        with build_lock(data_dir):
+            try:
+                return serve(db_path)
+            except OSError as err:
+                if err.errno not in READ_ONLY:
+                    raise
+                # A read-only folder takes no link: serve the public file itself (no build can replace it there).
+                return db_path
+    except OSError as err:
+        raise explain(err, db_path.parent) from err
 
 
 def serve(db_path: Path) -> Path:
@@ -191,7 +280,7 @@ def serve(db_path: Path) -> Path:
         generations.append((seq, current))
     previous = [p for _, p in generations if p != current][-1:]
     for path in db_path.parent.iterdir():
-        leftover = path.name.startswith(TMP_PREFIX) and path.name.endswith(LEFTOVER_SUFFIXES)
-        if path not in (current, *previous) and (leftover or pattern.fullmatch(path.name)):
+        if path not in (current, *previous) and pattern.fullmatch(path.name):
             path.unlink(missing_ok=True)
+    remove_leftovers(db_path.parent, keep=(current, *previous))
     return current

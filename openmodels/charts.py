@@ -1,7 +1,9 @@
 """Pure chart builders: a Polars frame in, a Plotly figure out. No Streamlit here.
 
 Every builder draws exactly the columns of the frame it is given, so the frame a page passes to
-a builder is also the frame it offers as CSV.
+a builder is also the frame it offers as CSV. Plotly renders a subset of HTML in titles, legends, axis
+labels and hover text, so every data value put into Plotly text goes through `plotly_text` (validation
+already refuses markup; this is the second line of defence).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from openmodels.countries import country_name
+from openmodels.text import plotly_text
 
 # Okabe-Ito and Paul Tol's colorblind-safe sets, mid-lightness so they read on light and dark.
 COUNTRY_COLORS = {
@@ -40,7 +43,16 @@ def country_color(code: str) -> str:
 
 
 def group_label(code: str) -> str:
-    return code if code in ("Other", "United States", "China", "Rest of world") else country_name(code)
+    return plotly_text(code if code in ("Other", "United States", "China", "Rest of world") else country_name(code))
+
+
+def _texts(values: list) -> list:
+    return [None if v is None else plotly_text(v) for v in values]
+
+
+def _custom(df: pl.DataFrame, *columns: str) -> list[tuple]:
+    """Rows for customdata, text cells escaped for Plotly."""
+    return [tuple(plotly_text(v) if isinstance(v, str) else v for v in row) for row in df.select(*columns).rows()]
 
 
 LOG_TICKS = [0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 3000]
@@ -106,11 +118,11 @@ def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = N
                 continue
             fig.add_trace(go.Scatter(
                 x=part["release_date"].to_list(), y=part[col].to_list(), mode="markers",
-                name=country_name(country), legendgroup=country, showlegend=first,
+                name=plotly_text(country_name(country)), legendgroup=country, showlegend=first,
                 marker=dict(color=country_color(country), symbol=ARCH_SYMBOLS[arch], size=9, opacity=0.85,
                             line=dict(width=0.5, color="white")),
-                customdata=part.select("model_id", "name", "organization", "params_total_b",
-                                       "params_active_b", "license").rows(),
+                customdata=_custom(part, "model_id", "name", "organization", "params_total_b",
+                                   "params_active_b", "license"),
                 hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{x|%Y-%m-%d}<br>"
                                "Total: %{customdata[3]}B · Active: %{customdata[4]}B<br>"
                                "License: %{customdata[5]}<extra></extra>"),
@@ -122,7 +134,7 @@ def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = N
             fig.add_trace(go.Scatter(
                 x=part["release_date"].to_list(), y=part["params_b"].to_list(), mode="lines",
                 line=dict(color=country_color(country), shape="hv", width=1.5, dash="dot"),
-                name=f"{country_name(country)} · frontier", legendgroup=country, showlegend=False,
+                name=f"{plotly_text(country_name(country))} · frontier", legendgroup=country, showlegend=False,
                 hoverinfo="skip"))
     fig.update_yaxes(type="log", tickvals=LOG_TICKS, ticktext=[f"{v:g}B" for v in LOG_TICKS])
     return _layout(fig, "Size of open-weight models over time (circle = dense, diamond = MoE)", "Release date",
@@ -150,8 +162,8 @@ def active_ratio_chart(df: pl.DataFrame) -> go.Figure:
         part = df.filter(pl.col("country") == country)
         fig.add_trace(go.Scatter(
             x=part["release_date"].to_list(), y=part["active_pct"].to_list(), mode="markers",
-            name=country_name(country), marker=dict(color=country_color(country), size=9, symbol="diamond"),
-            customdata=part.select("name", "organization", "params_active_b", "params_total_b").rows(),
+            name=plotly_text(country_name(country)), marker=dict(color=country_color(country), size=9, symbol="diamond"),
+            customdata=_custom(part, "name", "organization", "params_active_b", "params_total_b"),
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}B active of "
                            "%{customdata[3]}B (%{y}%)<extra></extra>")))
     fig.update_yaxes(type="log", tickvals=[1, 2, 5, 10, 20, 50, 100])
@@ -168,9 +180,9 @@ def share_bars(df: pl.DataFrame, category: str, value: str, title: str, y_title:
         part = df.filter(pl.col(category) == cls)
         xs = part[x].to_list()
         fig.add_trace(go.Bar(
-            x=[group_label(v) if x == "country_group" else v for v in xs], y=part[value].to_list(), name=cls,
-            marker_color=CLASS_COLORS.get(cls, country_color(cls)),
-            hovertemplate="%{x}<br>" + cls + ": %{y}<extra></extra>"))
+            x=[group_label(v) for v in xs] if x == "country_group" else _texts(xs), y=part[value].to_list(),
+            name=plotly_text(cls), marker_color=CLASS_COLORS.get(cls, country_color(cls)),
+            hovertemplate="%{x}<br>" + plotly_text(cls) + ": %{y}<extra></extra>"))
     fig.update_layout(barmode="stack")
     if x == "country_group":
         order = [group_label(g) for g in ordered_groups(df, x, value)]
@@ -183,7 +195,7 @@ def top_licenses_chart(df: pl.DataFrame) -> go.Figure:
     for cls in df["accessibility"].unique(maintain_order=True).to_list():
         part = df.filter(pl.col("accessibility") == cls)
         fig.add_trace(go.Bar(
-            y=part["license"].to_list(), x=part["releases"].to_list(), orientation="h", name=cls,
+            y=_texts(part["license"].to_list()), x=part["releases"].to_list(), orientation="h", name=plotly_text(cls),
             marker_color=CLASS_COLORS.get(cls), hovertemplate="%{y}: %{x} releases<extra></extra>"))
     fig.update_yaxes(categoryorder="total ascending")
     return _layout(fig, "Most used licenses", "Releases", "License", legend="Accessibility",
@@ -199,7 +211,7 @@ def event_window_chart(df: pl.DataFrame, event_title: str, months: int) -> go.Fi
             name=f"{months} months {window}", marker_color=CLASS_COLORS[window],
             hovertemplate="%{x}: %{y} releases<extra></extra>"))
     fig.update_layout(barmode="group")
-    return _layout(fig, f"Releases {months} months before and after: {event_title}", "Country", "Releases",
+    return _layout(fig, f"Releases {months} months before and after: {plotly_text(event_title)}", "Country", "Releases",
                    legend="Window")
 
 
@@ -208,9 +220,9 @@ def events_timeline_chart(df: pl.DataFrame) -> go.Figure:
     for cat in df["category"].unique(maintain_order=True).sort().to_list():
         part = df.filter(pl.col("category") == cat)
         fig.add_trace(go.Scatter(
-            x=part["date"].to_list(), y=[cat] * part.height, mode="markers", name=cat,
+            x=part["date"].to_list(), y=[plotly_text(cat)] * part.height, mode="markers", name=plotly_text(cat),
             marker=dict(size=11, symbol="line-ns-open", line_width=2),
-            customdata=part.select("title", "actor").rows(),
+            customdata=_custom(part, "title", "actor"),
             hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     return _layout(fig, "Events timeline", "Date", "Category", legend="Category", showlegend=False,
                    height=max(300, 60 * df["category"].n_unique() + 120))
@@ -232,7 +244,7 @@ def add_event_markers(fig: go.Figure, events: pl.DataFrame) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=dates, y=[1.0] * len(dates), yaxis="y2", mode="markers", name="Events",
         marker=dict(symbol="triangle-down", size=11, color=EVENT_SYMBOL_COLOR),
-        customdata=events.select("title", "category").rows(),
+        customdata=_custom(events, "title", "category"),
         hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.04], visible=False, fixedrange=True))
     return fig

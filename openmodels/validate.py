@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import io
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openmodels.contract import DATA_DIR, Contract, Table, contract
+from openmodels.contract import DATA_DIR, Contract, ContractError, Table, contract
+from openmodels.text import char_name, escaped, invisible_chars, markup, mixed_script_words
 
 csv.field_size_limit(sys.maxsize)
 
@@ -40,9 +44,10 @@ class Violation:
 
 
 def _quote(value: str, limit: int = 60) -> str:
+    """The value as printed: cut to `limit` characters, every control or invisible character escaped
+    (a terminal never receives an escape sequence from the data)."""
     shown = value if len(value) <= limit else value[:limit] + f"…({len(value)} chars)"
-    shown = shown.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return "'" + shown.replace("'", "\\'") + "'"
+    return "'" + escaped(shown).replace("'", "\\'") + "'"
 
 
 def display_path(path: Path) -> str:
@@ -50,6 +55,39 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The dataset's CSV files as bytes, read once: the build validates, hashes and loads these same bytes,
+    so an edit saved while it runs can never slip rows past validation into the database."""
+
+    data_dir: Path
+    files: dict[str, bytes | None]  # by file name; None when the file is missing
+
+    @classmethod
+    def read(cls, data_dir: Path, contract_: Contract) -> "Snapshot":
+        data_dir = Path(data_dir)
+        files = {}
+        for t in contract_.tables:
+            try:
+                files[t.path] = (data_dir / t.path).read_bytes()
+            except FileNotFoundError:
+                files[t.path] = None
+        return cls(data_dir, files)
+
+    def sha256(self, name: str) -> str:
+        data = self.files.get(name)
+        return "" if data is None else hashlib.sha256(data).hexdigest()
+
+    @contextmanager
+    def on_disk(self) -> Iterator[Path]:
+        """The bytes written to a private temporary folder, for the readers that want files."""
+        with tempfile.TemporaryDirectory(prefix="openmodels-snapshot-") as folder:
+            for name, data in self.files.items():
+                if data is not None:
+                    (Path(folder) / name).write_bytes(data)
+            yield Path(folder)
 
 
 @dataclass
@@ -72,14 +110,16 @@ class ParsedTable:
             yield line, dict(zip(self.header, rec))
 
 
-def read_table(table: Table, data_dir: Path) -> ParsedTable:
+def read_table(table: Table, data_dir: Path, raw: bytes | None = None) -> ParsedTable:
+    """Parse one CSV: from `raw` when given (a Snapshot's bytes), else from the file in data_dir."""
     path = data_dir / table.path
     pt = ParsedTable(table, path, display_path(path))
     first_col = table.columns[0]
-    if not path.exists():
+    if raw is None:
+        raw = path.read_bytes() if path.exists() else None
+    if raw is None:
         pt.v(1, "-", str(path.name), "file is missing")
         return pt
-    raw = path.read_bytes()
     if not raw.strip():
         pt.v(1, "-", "", "file is empty: expected a header row and data rows")
         return pt
@@ -162,7 +202,7 @@ def _constraint_rule(table: Table, column: str, note: str) -> str:
         return "not one of the allowed values: " + ", ".join(allowed)
     if kind == "pattern":
         if column in ("source_url",):
-            return "must be an http(s) URL"
+            return "must be an http(s) URL: a host name (letters, digits, '.', '-'; no 'user@'), then the path"
         if column in ("model_id", "event_id"):
             return "must be a slug: lowercase letters, digits, '.', '-', '_'"
         if column == "hf_repo":
@@ -171,7 +211,7 @@ def _constraint_rule(table: Table, column: str, note: str) -> str:
             return "must be an SPDX id or 'LicenseRef-<Name>'"
         return f"does not match the pattern {c.get('pattern')}"
     if kind == "minimum":
-        return f"must be at least {c.get('minimum')}"
+        return f"must be at least {c.get('minimum'):g}" if isinstance(c.get("minimum"), float) else f"must be at least {c.get('minimum')}"
     if kind == "maximum":
         return f"must be at most {c.get('maximum'):g}" if isinstance(c.get("maximum"), float) else f"must be at most {c.get('maximum')}"
     if kind == "maxLength":
@@ -180,7 +220,7 @@ def _constraint_rule(table: Table, column: str, note: str) -> str:
 
 
 def _frictionless_violations(contract_: Contract, parsed: dict[str, ParsedTable], data_dir: Path) -> list[Violation]:
-    from frictionless import Package
+    from frictionless import FrictionlessException, Package
 
     ok = [name for name, pt in parsed.items() if not pt.violations]
     if not ok:
@@ -193,7 +233,13 @@ def _frictionless_violations(contract_: Contract, parsed: dict[str, ParsedTable]
         res["schema"]["foreignKeys"] = [fk for fk in fks if fk["reference"]["resource"] in ok]
     for key in ("data_as_of", "cross_checked_to", "cross_checked_to_description"):
         descriptor.pop(key, None)
-    report = Package(descriptor, basepath=str(data_dir)).validate()
+    try:
+        report = Package(descriptor, basepath=str(data_dir)).validate()
+    except FrictionlessException as err:
+        raise ContractError(f"data/datapackage.json is not a valid Data Package: {err.error.note}") from err
+    for task in report.tasks:
+        if task.errors and all(e.type in ("schema-error", "resource-error", "field-error") for e in task.errors):
+            raise ContractError(f"data/datapackage.json is not a valid Data Package: {task.errors[0].note}")
 
     out: list[Violation] = []
     for task in report.tasks:
@@ -240,15 +286,72 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
-def _num(value: str) -> float | None:
+# The one way each type may be written: ASCII digits, no NaN or Infinity, no '_' separators, no digits of
+# other scripts (Python and frictionless accept all of those, DuckDB does not), dates exactly YYYY-MM-DD.
+FORMS = {
+    "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "not a date YYYY-MM-DD"),
+    "number": (re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?"),
+               "not a number: ASCII digits, an optional '.' and exponent (e.g. 7.3, 2.5e23)"),
+    "integer": (re.compile(r"-?(0|[1-9][0-9]*)"), "not a whole number: ASCII digits only (e.g. 32768)"),
+}
+
+
+def parse_date(value: str) -> date | None:
+    """A real day written exactly YYYY-MM-DD, else None."""
+    if not FORMS["date"][0].fullmatch(value):
+        return None
     try:
-        return float(value) if value.strip() else None
+        return date.fromisoformat(value)
     except ValueError:
         return None
 
 
+def _num(value: str) -> float | None:
+    """A number written in the contract's form, else None (the form rule reports it)."""
+    return float(value) if FORMS["number"][0].fullmatch(value) else None
+
+
 def _text_columns(table: Table) -> list[str]:
     return [f.name for f in table.fields if f.type == "string"]
+
+
+@rule
+def exact_forms(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        for fld in pt.table.fields:
+            value = row[fld.name]
+            if not value or fld.type not in FORMS:
+                continue
+            pattern, message = FORMS[fld.type]
+            if not pattern.fullmatch(value) or (fld.type == "date" and parse_date(value) is None):
+                pt.v(line, fld.name, value, message)
+
+
+@rule
+def clean_text(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        for col in _text_columns(pt.table):
+            value = row[col]
+            if not value:
+                continue
+            if chars := invisible_chars(value):
+                pt.v(line, col, value, "holds an invisible or control character: "
+                     + ", ".join(char_name(ch) for ch in chars[:3]))
+            if not value.strip(" "):
+                pt.v(line, col, value, "holds only spaces: leave the cell empty or write the value")
+            elif value != value.strip(" "):
+                pt.v(line, col, value, "starts or ends with a space")
+            for word, odd, main in mixed_script_words(value)[:1]:
+                pt.v(line, col, value, f"mixes scripts in one word: '{escaped(word)}' has {char_name(odd)} "
+                     f"among {main} letters (a look-alike?)")
+
+
+@rule
+def no_markup(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        for col in _text_columns(pt.table):
+            if tag := markup(row[col]):
+                pt.v(line, col, row[col], f"holds HTML markup ({escaped(tag)}); write plain text")
 
 
 @rule
@@ -273,11 +376,8 @@ def not_in_future(pt: ParsedTable, today: date) -> None:
         for fld in pt.table.fields:
             if fld.type != "date":
                 continue
-            try:
-                d = date.fromisoformat(row[fld.name])
-            except ValueError:
-                continue
-            if d > today:
+            d = parse_date(row[fld.name])
+            if d is not None and d > today:
                 pt.v(line, fld.name, row[fld.name], f"date is in the future (after {today.isoformat()})")
 
 
@@ -379,11 +479,8 @@ def grade_explained(pt: ParsedTable, today: date) -> None:
 @rule
 def verified_after_release(pt: ParsedTable, today: date) -> None:
     for line, row in pt.rows():
-        try:
-            released, verified = date.fromisoformat(row["release_date"]), date.fromisoformat(row["verified_on"])
-        except ValueError:
-            continue
-        if verified < released:
+        released, verified = parse_date(row["release_date"]), parse_date(row["verified_on"])
+        if released and verified and verified < released:
             pt.v(line, "verified_on", row["verified_on"], f"checked before the release date ({row['release_date']})")
 
 
@@ -400,18 +497,28 @@ def one_country_per_org(pt: ParsedTable, today: date) -> None:
 
 
 def validate_dataset(data_dir: Path = DATA_DIR, contract_: Contract | None = None,
-                     today: date | None = None) -> list[Violation]:
-    """Every violation in the dataset's CSV files, sorted by file, line and column."""
+                     today: date | None = None, snapshot: Snapshot | None = None) -> list[Violation]:
+    """Every violation in the dataset's CSV files, sorted by file, line and column. With a snapshot, its
+    bytes are checked (the files in data_dir only name the violations)."""
     contract_ = contract_ or contract()
     data_dir = Path(data_dir)
     today = today or date.today()
-    parsed = {t.name: read_table(t, data_dir) for t in contract_.tables}
-    violations = _frictionless_violations(contract_, parsed, data_dir)
+    snapshot = snapshot or Snapshot.read(data_dir, contract_)
+    parsed = {t.name: read_table(t, data_dir, snapshot.files[t.path]) for t in contract_.tables}
+    with snapshot.on_disk() as folder:
+        field_level = _frictionless_violations(contract_, parsed, folder)
     for pt in parsed.values():
         if pt.violations:
             continue
         for r in pt.table.rules:
+            if r["id"] not in RULES:
+                raise ContractError(f"data/datapackage.json names a rule the validator does not know: {r['id']!r}")
             RULES[r["id"]](pt, today)
+    # A cell written in the wrong form is reported once, by exact_forms, not again by frictionless'
+    # reading of it (which accepts '1_000' and 'NaN', and misreads them against the range).
+    forms = {m for _, m in FORMS.values()}
+    wrong_form = {(v.path, v.line, v.column) for pt in parsed.values() for v in pt.violations if v.rule in forms}
+    violations = [v for v in field_level if (v.path, v.line, v.column) not in wrong_form]
     for pt in parsed.values():
         violations.extend(pt.violations)
 

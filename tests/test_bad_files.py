@@ -82,6 +82,10 @@ def non_utf8(data: bytes) -> bytes:
     return data.replace("MISTRAL-7B".encode(), b"MISTRAL-\xe97B", 1)
 
 
+NUMBER = "not a number: ASCII digits, an optional '.' and exponent (e.g. 7.3, 2.5e23)"
+WHOLE = "not a whole number: ASCII digits only (e.g. 32768)"
+URL = "must be an http(s) URL: a host name (letters, digits, '.', '-'; no 'user@'), then the path"
+
 # (case id, how to make the broken dataset, expected messages as "file:line:column: 'value' — rule")
 CASES = [
     ("missing-column", raw("models.csv", drop_column("license")),
@@ -116,10 +120,10 @@ CASES = [
     ("required-missing", edit(4, organization=""),
      ["models.csv:6:organization: '' — required value is missing"]),
     ("number-type", edit(3, params_total_b="seven", params_active_b="seven"),
-     ["models.csv:5:params_total_b: 'seven' — not a number",
-      "models.csv:5:params_active_b: 'seven' — not a number"]),
+     [f"models.csv:5:params_total_b: 'seven' — {NUMBER}",
+      f"models.csv:5:params_active_b: 'seven' — {NUMBER}"]),
     ("integer-type", edit(3, context_tokens="32k"),
-     ["models.csv:5:context_tokens: '32k' — not a whole number"]),
+     [f"models.csv:5:context_tokens: '32k' — {WHOLE}"]),
     ("boolean-type", edit(3, reasoning="yes"),
      ["models.csv:5:reasoning: 'yes' — not 'true' or 'false'"]),
     ("impossible-date", edit(3, release_date="2023-02-30"),
@@ -165,9 +169,9 @@ CASES = [
      ["events.csv:2:category: 'rumour' — not one of the allowed values: policy, export-control, "
       "corporate-strategy, release, statement, market, ecosystem"]),
     ("non-http-url", edit(3, source_url="ftp://example.org/mistral"),
-     ["models.csv:5:source_url: 'ftp://example.org/mistral' — must be an http(s) URL"]),
+     [f"models.csv:5:source_url: 'ftp://example.org/mistral' — {URL}"]),
     ("javascript-url", edit(2, table="events", source_url="javascript:alert(1)"),
-     ["events.csv:4:source_url: 'javascript:alert(1)' — must be an http(s) URL"]),
+     [f"events.csv:4:source_url: 'javascript:alert(1)' — {URL}"]),
     ("bad-slug", edit(3, model_id="Mistral 7B"),
      ["models.csv:5:model_id: 'Mistral 7B' — must be a slug: lowercase letters, digits, '.', '-', '_'"]),
     ("bad-hf-repo", edit(3, hf_repo="not a repo"),
@@ -207,6 +211,103 @@ CASES = [
       "models.csv:16:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7",
       "models.csv:19:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7",
       "models.csv:24:country: 'CN' — organization 'Alibaba' has country 'SG' on line 7"]),
+    # §2 dates: exactly YYYY-MM-DD, a real day, not in the future
+    ("date-not-zero-padded-future", edit(3, release_date="2099-1-1"),
+     ["models.csv:5:release_date: '2099-1-1' — not a date YYYY-MM-DD"]),
+    ("date-not-zero-padded", edit(3, release_date="2019-2-4"),
+     ["models.csv:5:release_date: '2019-2-4' — not a date YYYY-MM-DD"]),
+    ("event-date-not-zero-padded", edit(1, table="events", date="2024-8-1"),
+     ["events.csv:3:date: '2024-8-1' — not a date YYYY-MM-DD"]),
+    ("date-basic-format", edit(3, verified_on="20261101"),
+     ["models.csv:5:verified_on: '20261101' — not a date YYYY-MM-DD"]),
+    ("date-with-time", edit(3, release_date="2023-09-27T00:00"),
+     ["models.csv:5:release_date: '2023-09-27T00:00' — not a date YYYY-MM-DD"]),
+    ("date-fullwidth-digits", edit(3, release_date="２０２３-09-27"),
+     ["models.csv:5:release_date: '２０２３-09-27' — not a date YYYY-MM-DD"]),
+    ("verified-on-in-future", edit(3, verified_on=TOMORROW),
+     [f"models.csv:5:verified_on: '{TOMORROW}' — date is in the future (after {date.today().isoformat()})"]),
+    # §2 numbers: ASCII decimal, finite, within the contract's range
+    ("number-nan", edit(3, params_total_b="NaN", params_active_b="NaN"),
+     [f"models.csv:5:params_total_b: 'NaN' — {NUMBER}",
+      f"models.csv:5:params_active_b: 'NaN' — {NUMBER}"]),
+    ("number-infinity", edit(4, params_active_b="Infinity"),
+     [f"models.csv:6:params_active_b: 'Infinity' — {NUMBER}"]),
+    ("number-1e308", edit(3, params_total_b="1e308", params_active_b="1e308"),
+     ["models.csv:5:params_total_b: '1e308' — must be at most 100000",
+      "models.csv:5:params_active_b: '1e308' — must be at most 100000"]),
+    ("number-underscore", edit(3, params_total_b="7_3", params_active_b="7_3"),
+     [f"models.csv:5:params_total_b: '7_3' — {NUMBER}",
+      f"models.csv:5:params_active_b: '7_3' — {NUMBER}"]),
+    ("integer-underscore", edit(3, context_tokens="1_000"),
+     [f"models.csv:5:context_tokens: '1_000' — {WHOLE}"]),
+    ("number-fullwidth-digits", edit(3, params_total_b="７.3", params_active_b="７.3"),
+     [f"models.csv:5:params_total_b: '７.3' — {NUMBER}",
+      f"models.csv:5:params_active_b: '７.3' — {NUMBER}"]),
+    ("integer-arabic-indic-digits", edit(3, context_tokens="٣٢٧٦٨"),
+     [f"models.csv:5:context_tokens: '٣٢٧٦٨' — {WHOLE}"]),
+    ("integer-beyond-64-bits", edit(3, context_tokens="99999999999999999999999"),
+     ["models.csv:5:context_tokens: '99999999999999999999999' — must be at most 1000000000"]),
+    ("experts-beyond-range", edit(4, experts_total="1000000"),
+     ["models.csv:6:experts_total: '1000000' — must be at most 100000"]),
+    ("compute-nan", edit(3, training_compute_flop="nan"),
+     [f"models.csv:5:training_compute_flop: 'nan' — {NUMBER}"]),
+    ("compute-below-range", edit(3, training_compute_flop="1e3"),
+     ["models.csv:5:training_compute_flop: '1e3' — must be at least 1e+15"]),
+    ("number-leading-space", edit(3, params_total_b=" 7.3", params_active_b="7.3"),
+     [f"models.csv:5:params_total_b: ' 7.3' — {NUMBER}"]),
+    ("number-leading-dot", edit(4, params_active_b=".5"),
+     [f"models.csv:6:params_active_b: '.5' — {NUMBER}"]),
+    # §2 text: no control or invisible characters, no stray spaces, no mixed-script words
+    ("text-nul", edit(3, name="MISTRAL\x007B"),
+     ["models.csv:5:name: 'MISTRAL\\x007B' — holds an invisible or control character: U+0000 NUL"]),
+    ("text-escape-sequence", edit(0, table="events", title="\x1b[2J\x1b[31mGPT-2 released"),
+     ["events.csv:2:title: '\\x1b[2J\\x1b[31mGPT-2 released' — holds an invisible or control character: U+001B ESCAPE"]),
+    ("text-bidi-override", edit(3, name="MISTRAL\u202e7B"),
+     ["models.csv:5:name: 'MISTRAL\\u202e7B' — holds an invisible or control character: U+202E RIGHT-TO-LEFT OVERRIDE"]),
+    ("text-zero-width-space", edit(3, name="MIS\u200bTRAL-7B"),
+     ["models.csv:5:name: 'MIS\\u200bTRAL-7B' — holds an invisible or control character: U+200B ZERO WIDTH SPACE"]),
+    ("text-bom-inside-cell", edit(3, notes="Checked \ufeffagainst the card."),
+     ["models.csv:5:notes: 'Checked \\ufeffagainst the card.' — holds an invisible or control character: U+FEFF ZERO WIDTH NO-BREAK SPACE"]),
+    ("text-leading-space", edit(3, family=" Mistral"),
+     ["models.csv:5:family: ' Mistral' — starts or ends with a space"]),
+    ("text-trailing-space", edit(1, table="events", actor="BIS "),
+     ["events.csv:3:actor: 'BIS ' — starts or ends with a space"]),
+    ("text-only-spaces", edit(3, notes="   "),
+     ["models.csv:5:notes: '   ' — holds only spaces: leave the cell empty or write the value"]),
+    ("text-only-spaces-required", edit(4, organization="   "),
+     ["models.csv:6:organization: '   ' — holds only spaces: leave the cell empty or write the value"]),
+    ("text-no-break-space", edit(3, name="MISTRAL\u00a07B"),
+     ["models.csv:5:name: 'MISTRAL\\xa07B' — holds an invisible or control character: U+00A0 NO-BREAK SPACE"]),
+    ("text-cyrillic-letter-in-latin-word", edit(5, organization="\u0410libaba"),
+     ["models.csv:7:organization: 'Аlibaba' — mixes scripts in one word: 'Аlibaba' has U+0410 CYRILLIC CAPITAL LETTER A among Latin letters (a look-alike?)"]),
+    ("text-greek-letter-in-latin-word", edit(3, name="MISTR\u0391L-7B"),
+     ["models.csv:5:name: 'MISTRΑL-7B' — mixes scripts in one word: 'MISTRΑL' has U+0391 GREEK CAPITAL LETTER ALPHA among Latin letters (a look-alike?)"]),
+    # §2 markup: no HTML in text cells
+    ("markup-link-in-event-title", edit(0, table="events", title='<a href="https://evil.example">GPT-2</a>'),
+     ['events.csv:2:title: \'<a href="https://evil.example">GPT-2</a>\' — holds HTML markup (<a href="https://evil.example">GPT-2</a>); write plain text']),
+    ("markup-styled-span-in-event-title", edit(0, table="events",
+                                               title='<span style="font-size:60px;color:red">GPT-2</span>'),
+     ['events.csv:2:title: \'<span style="font-size:60px;color:red">GPT-2</span>\' — holds HTML markup (<span style="font-size:60px;color:red">G); write plain text']),
+    ("markup-script-in-notes", edit(3, notes="See <script>alert(1)</script>"),
+     ["models.csv:5:notes: 'See <script>alert(1)</script>' — holds HTML markup (<script>alert(1)</script>); write plain text"]),
+    ("markup-img-onerror", edit(2, table="events", description="<img src=x onerror=alert(1)>"),
+     ["events.csv:4:description: '<img src=x onerror=alert(1)>' — holds HTML markup (<img src=x onerror=alert(1)>); write plain text"]),
+    ("markup-bold-name", edit(3, name="<b>MISTRAL-7B</b>"),
+     ["models.csv:5:name: '<b>MISTRAL-7B</b>' — holds HTML markup (<b>MISTRAL-7B</b>); write plain text"]),
+    ("markup-comment", edit(3, notes="Checked. <!-- hidden -->"),
+     ["models.csv:5:notes: 'Checked. <!-- hidden -->' — holds HTML markup (<!-- hidden -->); write plain text"]),
+    ("markup-unknown-tag-with-attributes", edit(3, notes="<think onclick=alert(1)>"),
+     ["models.csv:5:notes: '<think onclick=alert(1)>' — holds HTML markup (<think onclick=alert(1)>); write plain text"]),
+    # §2 URLs: no user info, a plain host name
+    ("url-user-info", edit(3, source_url="https://huggingface.co@evil.example/mistral"),
+     [f"models.csv:5:source_url: 'https://huggingface.co@evil.example/mistral' — {URL}"]),
+    ("url-user-and-password", edit(1, table="events", source_url="https://user:pass@example.org/bis"),
+     [f"events.csv:3:source_url: 'https://user:pass@example.org/bis' — {URL}"]),
+    ("url-backslash-before-at", edit(3, source_url="https://huggingface.co\\@evil.example/"),
+     [f"models.csv:5:source_url: 'https://huggingface.co\\\\@evil.example/' — {URL}"]),
+    ("url-look-alike-host", edit(3, source_url="https://ex\u0430mple.org/mistral"),
+     ["models.csv:5:source_url: 'https://exаmple.org/mistral' — mixes scripts in one word: 'exаmple' has U+0430 CYRILLIC SMALL LETTER A among Latin letters (a look-alike?)",
+      f"models.csv:5:source_url: 'https://exаmple.org/mistral' — {URL}"]),
 ]
 
 
@@ -275,8 +376,37 @@ def test_app_shows_the_error_page_not_a_traceback(broken, request, entry, monkey
     assert sha(broken / "openmodels.duckdb") == db_before
 
 
-def test_there_are_at_least_25_malformed_inputs():
-    assert len(CASES) >= 25
+def test_there_are_at_least_84_malformed_inputs():
+    assert len(CASES) >= 84  # 54 before the hardening issue, 30 or more since
+
+
+def test_legitimate_text_of_the_real_data_passes(tmp_path):
+    """Non-Latin names and notes, typographic quotes, accents, a model's <think> tag named in notes: all fine.
+    Mixing scripts is refused within one word only, and Han may mix with kana, hangul or Latin (UTS #39)."""
+    models, events = rows(5, name="Orion Star (猎户星空大模型)", notes="Named “Qwen” (通义千问) by Alibaba; it emits <think>.")
+    models[3].update(name="Mistral-7B · café édition", notes="Reasoning with <think>/<response> tags; 日本語モデル版; "
+                                                               "한국어모델; Qwen大模型; π0 is a Greek letter.")
+    events[1].update(title="Exports of H20 (英伟达) halted — “temporarily”", actor="Bureau d’Industrie")
+    write_dataset(tmp_path, models, events)
+    assert validate_dataset(tmp_path) == []
+
+
+def test_report_escapes_what_it_prints(broken_esc, capsys):
+    """`report` prints the violations first; an ESC from the data reaches the terminal only escaped."""
+    assert main(["--data-dir", str(broken_esc), "report"]) == 1
+    out = capsys.readouterr()
+    assert "\x1b" not in out.out + out.err and "\\x1b[2J" in out.out
+
+
+@pytest.fixture
+def broken_esc(tmp_path):
+    write_dataset(tmp_path, *rows(0, table="events", title="\x1b[2J\x1b]0;owned\x07GPT-2"))
+    return tmp_path
+
+
+def test_terminal_safe_keeps_line_breaks_and_escapes_the_rest():
+    from openmodels.text import terminal_safe
+    assert terminal_safe("| a\x1b[31m |\n| \u202eb |") == "| a\\x1b[31m |\n| \\u202eb |"
 
 
 def test_valid_fixture_passes(fixture_dir):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import threading
@@ -12,7 +13,7 @@ import pytest
 
 from fixture_data import EVENTS, MODELS, write_dataset
 from openmodels import build as build_module
-from openmodels.build import DB_NAME, InvalidData, build, ensure_database, is_current
+from openmodels.build import DB_NAME, BuildFailed, InvalidData, build, ensure_database, is_current
 from openmodels.contract import contract
 from openmodels.queries import Database
 
@@ -41,11 +42,11 @@ def test_failed_write_keeps_the_old_database(tmp_path, monkeypatch):
     before = sha(tmp_path / DB_NAME)
 
     def explode(*args, **kwargs):
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(build_module, "_write_database", explode)
     (tmp_path / "events.csv").write_text((tmp_path / "events.csv").read_text() + "")
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BuildFailed, match="is full"):
         build(tmp_path)
     assert sha(tmp_path / DB_NAME) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv", "models.csv", DB_NAME]
@@ -163,3 +164,25 @@ def test_without_hard_links_the_build_is_served_from_a_copy(tmp_path, monkeypatc
     assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
     first.close()
     second.close()
+
+
+def test_a_csv_changed_while_the_build_runs_never_reaches_the_database(tmp_path, monkeypatch):
+    """The build validates, hashes and loads one read of the bytes: an edit saved after validation (here an
+    invalid country) is not loaded, and the next build sees it and refuses it."""
+    write_dataset(tmp_path)
+    real = build_module.validate_dataset
+
+    def validate_then_edit(*args, **kwargs):
+        found = real(*args, **kwargs)
+        csv = tmp_path / "models.csv"
+        csv.write_text(csv.read_text().replace(",FR,", ",XX,"))
+        return found
+
+    monkeypatch.setattr(build_module, "validate_dataset", validate_then_edit)
+    build(tmp_path)
+    with duckdb.connect(str(tmp_path / DB_NAME), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM models WHERE country = 'XX'").fetchall() == [(0,)]
+    assert not is_current(tmp_path, tmp_path / DB_NAME, contract())  # the stored hash is of the bytes loaded
+    monkeypatch.setattr(build_module, "validate_dataset", real)
+    with pytest.raises(InvalidData):
+        build(tmp_path)

@@ -41,3 +41,21 @@ def test_dataset_meta(fixture_dir):
         row = con.execute("SELECT dataset_version, CAST(data_as_of AS VARCHAR), models_rows, events_rows, "
                           "length(models_csv_sha256), built_at IS NOT NULL FROM dataset_meta").fetchall()[0]
     assert row == (contract().version, contract().data_as_of, len(MODELS), len(EVENTS), 64, True)
+
+
+def test_every_number_has_a_finite_range_and_every_integer_fits_in_64_bits():
+    """DuckDB stores integers as BIGINT and numbers as DOUBLE: a value outside these ranges would crash the
+    build after passing validation, so the contract bounds every numeric column."""
+    for table in contract().tables:
+        for f in table.fields:
+            if f.type == "integer":
+                assert -(2 ** 63) <= f.constraints.get("minimum", -(2 ** 63)) and \
+                    f.constraints["maximum"] < 2 ** 63, f.name
+            if f.type == "number":
+                assert float(f.constraints["maximum"]) < 1e300, f.name
+
+
+def test_every_table_runs_the_text_and_form_rules():
+    for table in contract().tables:
+        ids = [r["id"] for r in table.rules]
+        assert {"exact_forms", "clean_text", "no_markup", "no_formula"} <= set(ids), table.name

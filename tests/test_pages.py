@@ -252,6 +252,11 @@ HOSTILE = [
     ("releases", {"period": ["year", "month", "quarter"]}),
     ("explorer", {"q": ["x" * 500]}),
     ("explorer", {"q": ["qwen", "llama"]}),
+    ("overview", {"params": ["７B", "700B"]}),
+    ("overview", {"date": ["２０２４-01-01", "2025-01-01"]}),
+    ("releases", {"period": ["ＹＥＡＲ"]}),
+    ("overview", {"date": ["2024-1-1", "2025-01-01"]}),
+    ("overview", {"params": ["7", "7e999"]}),
 ]
 
 
@@ -358,3 +363,100 @@ def test_about_cites_the_repository_in_text_and_bibtex(app):
     codes = [c.value for c in at.code]
     assert any(home in c and c.startswith("Open Model Geopolitics (version") for c in codes)
     assert any(c.startswith("@misc{openmodelgeopolitics") and f"url = {{{home}}}" in c for c in codes)
+
+
+HOSTILE_TEXT = '<span style="font-size:60px;color:red">{}</span><a href="https://evil.example">x</a>'
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory) -> Path:
+    """A database holding markup in every text column the charts show, built past validation (which refuses
+    it): what the chart builders' escaping has to hold on its own."""
+    import copy
+
+    import openmodels.build as build_module
+    from fixture_data import EVENTS, MODELS, write_dataset
+
+    folder = tmp_path_factory.mktemp("hostile")
+    models, events = copy.deepcopy(MODELS), copy.deepcopy(EVENTS)
+    for m in models:
+        m.update(name=HOSTILE_TEXT.format(m["name"]), organization=HOSTILE_TEXT.format(m["organization"]),
+                 license=HOSTILE_TEXT.format(m["license"]) if m["license"] else "")
+    for e in events:
+        e.update(title=HOSTILE_TEXT.format(e["title"]), actor=HOSTILE_TEXT.format(e["actor"]))
+    write_dataset(folder, models, events)
+    real = build_module.validate_dataset
+    build_module.validate_dataset = lambda *a, **k: []
+    try:
+        build_module.build(folder)
+    finally:
+        build_module.validate_dataset = real
+    return folder
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+@pytest.mark.parametrize("page,params", [("overview", {"events": ["true"]}), ("releases", {}), ("scale", {}),
+                                         ("moe", {}), ("licenses", {}), ("events", {})])
+def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, monkeypatch, page, params):
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(hostile_dir))
+    at = AppTest.from_file(str(entrypoints[page]), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [s for spec in charts(at) for s in _strings(spec)]
+    assert texts
+    assert not [s for s in texts if "<span" in s or "<a " in s]
+    if page in ("scale", "licenses", "events"):
+        assert any("&lt;span style" in s for s in texts)  # the value is there, as text
+
+
+NORMALIZED = [  # a link value the widget would drop silently, written in the widget's own form first
+    ("releases", {"period": ["YEAR"]}, "period", "year"),
+    ("releases", {"mode": ["Lines"]}, "mode", "lines"),
+    ("licenses", {"lic_period": ["Quarter"]}, "lic_period", "quarter"),
+    ("scale", {"metric": ["ACTIVE"]}, "metric", "active"),
+    ("overview", {"date": ["20240101", "20251231"]}, "date", (date(2024, 1, 1), date(2025, 12, 31))),
+    ("overview", {"params": ["7", "700"]}, "params", (7, 700)),
+    ("explorer", {"params": ["7b", "700b"]}, "params", (7, 700)),
+]
+
+
+@pytest.mark.parametrize("params,note", [
+    ({"params": ["7b", "700B"]}, "params: '7b' — not written the way this slider takes it (7B), that end ignored"),
+    ({"date": ["2024-01-01", "20251231"]},
+     "date: '20251231' — not written the way this slider takes it (2025-12-31), that end ignored"),
+], ids=["params", "date"])
+def test_a_range_with_one_end_in_another_form_says_which_end_was_ignored(app, params, note):
+    at = app("explorer", **params)
+    assert note in at.text[0].value
+
+
+@pytest.mark.parametrize("page,params,key,want", NORMALIZED, ids=[f"{p}-{k}" for p, _, k, _ in NORMALIZED])
+def test_a_link_value_in_another_case_or_form_is_normalized(app, page, params, key, want):
+    at = app(page, **params)
+    assert at.session_state[key] == want
+    assert not at.warning
+
+
+@pytest.mark.parametrize("params", [{f"k{i}": ["v"] for i in range(1001)}, {"q": ["x" * (512 * 1024)]},
+                                    {"country": ["CN"], "pad": ["x" * (600 * 1024)]}],
+                         ids=["1001-fields", "over-512-KiB", "filters-and-padding"])
+def test_a_link_beyond_streamlits_limits_says_so(app, params):
+    """Streamlit drops such a query string whole and says so only in the server log (openmodels.ui.links
+    hands the page a marker instead): the page says the link was too long."""
+    at = app("explorer", **params)
+    assert [w.value for w in at.warning] == ["Some values in the link were ignored:"]
+    assert at.text[0].value.startswith("the link was too long (")
+    assert "at most 1,000 fields and 512 KiB" in at.text[0].value
+    assert "_link_too_long" not in at.query_params

@@ -1,5 +1,6 @@
 """The database the app serves: found once per run from file stats, queried through cached named queries.
-Invalid CSVs stop the run with the error page instead."""
+Invalid CSVs, an unreadable contract, or a database that cannot be written or read stop the run with a page
+that says what is wrong and what to do; where a previous good build exists, it is served under a notice."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ import os
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import streamlit as st
 
-from openmodels.build import InvalidData, ensure_database
-from openmodels.contract import DATA_DIR, contract
+from openmodels.build import BuildFailed, InvalidData, ensure_database, previous_database
+from openmodels.contract import DATA_DIR, ContractError, contract
 from openmodels.filters import Filters
 from openmodels.queries import Database
 
 FINGERPRINT_KEY = "_data_fingerprint"
+PREVIOUS = "previous:"  # a fingerprint naming the previous build's file, served while a new one cannot be written
 
 
 def data_dir() -> Path:
@@ -40,18 +43,46 @@ def _files_key(folder: Path) -> str:
     return json.dumps(stats)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _served_file(path: str) -> Database:
+    return Database(Path(path))
+
+
+def _database_for(fingerprint: str) -> Database:
+    if fingerprint.startswith(PREVIOUS):
+        return _served_file(fingerprint.removeprefix(PREVIOUS))
+    return _database(str(data_dir()), fingerprint)
+
+
 def database() -> tuple[Database, str]:
     """The read-only database for the current CSVs; shows the error page if the data is invalid.
     app.py calls it once per run; the key it finds is reused by every query of that run."""
     folder = data_dir()
-    fingerprint = _files_key(folder)
     try:
+        fingerprint = _files_key(folder)
         db = _database(str(folder), fingerprint)
     except InvalidData as err:
         show_invalid_data(err)
         st.stop()
+    except ContractError as err:
+        show_fault("The data contract could not be read", str(err))
+        st.stop()
+    except BuildFailed as err:
+        previous = previous_database(folder)
+        if previous is None:
+            show_fault("The database could not be built", f"{err.what} {err.todo}")
+            st.stop()
+        st.warning(f"Showing the previous build of the data: the CSV files changed, but {err.what[0].lower()}"
+                   f"{err.what[1:]} {err.todo}", icon=":material/warning:")
+        fingerprint = PREVIOUS + str(previous)
+        db = _served_file(str(previous))
     st.session_state[FINGERPRINT_KEY] = fingerprint
     return db, fingerprint
+
+
+def show_fault(title: str, message: str) -> None:
+    st.title(title)
+    st.error(message, icon=":material/error:")
 
 
 def show_invalid_data(err: InvalidData) -> None:
@@ -69,8 +100,7 @@ def show_invalid_data(err: InvalidData) -> None:
 
 @st.cache_data(max_entries=5000, show_spinner=False)
 def _cached(fingerprint: str, name: str, params_json: str) -> pl.DataFrame:
-    db = _database(str(data_dir()), fingerprint)
-    return db.run(name, _decode(json.loads(params_json)))
+    return _database_for(fingerprint).run(name, _decode(json.loads(params_json)))
 
 
 def _encode(params: dict) -> str:
@@ -87,8 +117,26 @@ def _decode(params: dict) -> dict:
     return out
 
 
+def _damaged(err: duckdb.Error) -> bool:
+    """DuckDB's errors for a file it cannot read back (checksums, I/O), as opposed to a query's own mistakes."""
+    return (isinstance(err, (duckdb.IOException, duckdb.InternalException, duckdb.FatalException,
+                             duckdb.SerializationException)) or "Corrupt database file" in str(err))
+
+
 def query(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
     """Run a named query (cached by its parameters) with the filters and extra parameters."""
     fingerprint = st.session_state.get(FINGERPRINT_KEY) or database()[1]
     merged = (filters.params() if filters else {}) | params
-    return _cached(fingerprint, name, _encode(merged))
+    try:
+        return _cached(fingerprint, name, _encode(merged))
+    except duckdb.Error as err:
+        if not _damaged(err):
+            raise
+        # The file was damaged while being served. Let the open builds go: the next run finds the damage
+        # (build.stored_hashes reads every table) and rebuilds.
+        _database.clear()
+        _served_file.clear()
+        show_fault("The database could not be read",
+                   f"The database file in {data_dir().name}/ is damaged ({str(err).splitlines()[0][:160]}). "
+                   "Reload the page to rebuild it from the CSV files; if this page comes back, run make build.")
+        st.stop()

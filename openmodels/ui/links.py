@@ -1,14 +1,38 @@
-"""URL values of bound widgets, checked before the widgets read them; what was ignored is listed once
-in a notice at the top of the page."""
+"""URL values of bound widgets, checked before the widgets read them: a value the widget would misread is
+written in the widget's own form first (`period=YEAR` → `year`, `params=7` → `7B`, `date=20240101` →
+`2024-01-01`), and what cannot be used is listed once in a notice at the top of the page, a link too long
+for Streamlit included."""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime import app_session
+from streamlit.runtime.state import query_params as st_query_params
 
 ALLOWED_PARAMS = {"embed", "embed_options"}  # Streamlit's own
 NOTES_KEY = "_url_notes"
 SEEN_KEY = "_url_keys"
 NOTICE_SLOT = "_notice_slot"
+TOO_LONG_KEY = "_link_too_long"
+MAX_FIELDS = st_query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS
+MAX_CHARS = st_query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH
+
+
+def _sanitize_with_notice(query_string: str) -> str:
+    """Streamlit drops a query string beyond its limits (over 1,000 fields or 512 KiB) and tells only the server
+    log. Hand the script a marker instead, so the page can say the link was too long."""
+    kept = _streamlit_sanitize(query_string)
+    if query_string and not kept:
+        return f"{TOO_LONG_KEY}={len(query_string)}:{query_string.count('&') + 1}"
+    return kept
+
+
+# Streamlit has no public hook for this; tests/test_pages.py::test_a_link_beyond_streamlits_limits_says_so
+# fails if these names change.
+_streamlit_sanitize = st_query_params.sanitize_query_string
+if getattr(_streamlit_sanitize, "__name__", "") != "_sanitize_with_notice":
+    st_query_params.sanitize_query_string = _sanitize_with_notice
+    app_session.sanitize_query_string = _sanitize_with_notice
 
 
 def _note(key: str, values: list[str], why: str) -> None:
@@ -46,6 +70,8 @@ def guard_single(key: str, options: list, default, format_func=str) -> None:
     chosen = by_text.get(raw[0].lower())
     if chosen is None:
         _note(key, raw[:1], "not a known value, ignored")
+    elif raw[0] != str(format_func(chosen)):
+        st.session_state[key] = chosen  # 'YEAR' means 'year'; the widget itself only takes the exact text
     if len(raw) > 1:
         _note(key, raw[1:], "only one value allowed, extra values ignored")
 
@@ -72,7 +98,10 @@ def text_value(key: str, value: str) -> str:
     return "" if value == st.session_state.get(_ignored(key)) else value
 
 
-def guard_range(key: str, parse, lo, hi, default: tuple) -> None:
+def guard_range(key: str, parse, lo, hi, default: tuple, form=str) -> None:
+    """A bound range slider. `parse` reads a URL value leniently, `form` writes a value the way the widget
+    reads it from the URL. A valid range written another way is normalized before the widget reads it; when
+    only one end is written another way, the widget reads the other end alone, so the notice says so."""
     raw = _first_visit(key)
     if raw is None:
         return
@@ -88,6 +117,15 @@ def guard_range(key: str, parse, lo, hi, default: tuple) -> None:
         st.session_state[key] = default
     elif values[0] < lo or values[1] > hi:
         _note(key, raw, f"outside the available range {lo} to {hi}, ignored")
+    else:
+        other_form = [(r, form(v)) for r, v in zip(raw, values) if form(v) != r]
+        if len(other_form) == len(raw):
+            # The widget reads neither end and falls back to session state: give it the values meant.
+            st.session_state[key] = tuple(values)
+        elif other_form:
+            # The widget reads one end and puts its default at the other: say which, and how to write it.
+            _note(key, [r for r, _ in other_form],
+                  f"not written the way this slider takes it ({', '.join(f for _, f in other_form)}), that end ignored")
 
 
 def open_notice_slot() -> None:
@@ -98,6 +136,12 @@ def open_notice_slot() -> None:
 def report_unknown_params() -> None:
     """After the page ran: drop URL keys no widget claimed, and show every ignored value once."""
     seen = st.session_state.get(SEEN_KEY, set())
+    if TOO_LONG_KEY in st.query_params:
+        chars, _, fields = st.query_params[TOO_LONG_KEY].partition(":")
+        st.session_state.setdefault(NOTES_KEY, []).append(
+            f"the link was too long ({chars} characters, {fields} fields; Streamlit reads at most {MAX_FIELDS:,} "
+            f"fields and {MAX_CHARS // 1024} KiB), so none of its settings were applied")
+        del st.query_params[TOO_LONG_KEY]
     for key in list(st.query_params.keys()):
         if key not in seen and key not in ALLOWED_PARAMS:
             _note(key, st.query_params.get_all(key), "not a setting of this page, ignored")

@@ -23,9 +23,18 @@ def _fmt_params(v: float) -> str:
     return f"{v:g}B"
 
 
+def _parse_day(text: str) -> date:
+    """A date-slider value from the URL: YYYY-MM-DD, or the same day written YYYYMMDD."""
+    if len(text) == 8 and text.isascii() and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return date.fromisoformat(text)
+
+
 def _parse_params(text: str) -> float:
-    """A parameter-slider value from the URL: one of the slider's labels, e.g. '70B'."""
-    value = float(text.removesuffix("B"))
+    """A parameter-slider value from the URL: one of the slider's labels, e.g. '70B' (or '70', '70b')."""
+    if not text.isascii():
+        raise ValueError(text)
+    value = float(text.removesuffix("B").removesuffix("b"))
     if value not in PARAM_LADDER:
         raise ValueError(text)
     return value
@@ -57,7 +66,7 @@ def sidebar_filters() -> Filters:
 
     lo = date(bounds["first_release"].year, 1, 1)
     hi = max(bounds["last_release"], date.fromisoformat(contract().data_as_of))
-    links.guard_range("date", date.fromisoformat, lo, hi, (lo, hi))
+    links.guard_range("date", _parse_day, lo, hi, (lo, hi), form=date.isoformat)
     d_from, d_to = sb.slider("Release date", min_value=lo, max_value=hi, value=(lo, hi), key="date",
                              bind="query-params", persist_state="session", format="YYYY-MM")
 
@@ -76,7 +85,7 @@ def sidebar_filters() -> Filters:
                               placeholder="All grades", help=EVIDENCE_HELP)
 
     ladder = PARAM_LADDER
-    links.guard_range("params", _parse_params, ladder[0], ladder[-1], (ladder[0], ladder[-1]))
+    links.guard_range("params", _parse_params, ladder[0], ladder[-1], (ladder[0], ladder[-1]), form=_fmt_params)
     p_lo, p_hi = sb.select_slider("Total parameters (billions)", options=ladder, value=(ladder[0], ladder[-1]),
                                   key="params", bind="query-params", persist_state="session",
                                   format_func=_fmt_params,
