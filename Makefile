@@ -4,6 +4,8 @@
 # Everything installs from the lock file (uv.lock) into .venv; uv itself into .tools.
 
 PYTHON ?= python3
+# The project folder, wherever make is started from (make -f path/to/Makefile run).
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
@@ -21,8 +23,10 @@ $(UV):
 
 setup: .venv/.synced
 
+# The flags repeat .streamlit/config.toml's safe defaults, so they hold wherever Streamlit looks for its config.
 run: setup
-	.venv/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	cd $(ROOT) && .venv/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+		--server.headless true --browser.gatherUsageStats false
 
 test: setup browser
 	.venv/bin/python -m pytest

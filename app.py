@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from openmodels.ui import db, links, routing, sidebar
+from openmodels.ui import db, links, routing, sidebar, startup
 
-st.set_page_config(page_title="Open Model Geopolitics", page_icon=":material/public:", layout="wide")
+# An emoji icon is drawn by the browser; a :material/...: page icon would be fetched from Google's servers.
+st.set_page_config(page_title="Open Model Geopolitics", page_icon="🌐", layout="wide")
+startup.check()
 
 page = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

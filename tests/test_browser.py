@@ -80,6 +80,19 @@ def test_first_visit_to_a_deep_link_on_a_fresh_server_runs_the_router(page, serv
     assert explorer_count(page) == real_models().filter(pl.col("country") == "CN").height
 
 
+def test_every_request_stays_on_the_server(browser, server):
+    """Fonts, icons and scripts come from the installed package: a visitor's browser asks no other host
+    (a :material/ page icon would be fetched from fonts.gstatic.com)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    hosts = []
+    page.on("request", lambda r: hosts.append(re.sub(r"^[a-z]+://([^/]+).*", r"\1", r.url)))
+    open_page(page, server, "/scale")
+    wait_charts(page)
+    assert {h for h in hosts if not h.startswith("data:")} == {f"127.0.0.1:{server.port}"}
+    context.close()
+
+
 def test_a_search_link_opens_the_explorer_with_that_search(browser, server):
     # A fresh visitor opens a shared link to a search: the bound text box takes it, nothing is dropped.
     context = browser.new_context(viewport={"width": 1400, "height": 1600})
@@ -288,16 +301,28 @@ def test_valid_csv_edits_show_in_fresh_sessions_without_a_restart(browser, edite
 
 
 HTML = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+PLOTLY_HTML = '<a href="https://evil.example/">link</a><span style="font-size:60px;color:red">big</span>'
 
 
 @pytest.fixture(scope="module")
 def html_server(tmp_path_factory):
+    """Markup in the data, built into the database past validation (which refuses it): what the pages and the
+    chart builders must show as text on their own."""
+    import openmodels.build as build_module
+
     models, events = copy.deepcopy(MODELS), copy.deepcopy(EVENTS)
     models[17]["name"] = "Evil " + HTML
     models[17]["notes"] = HTML
     models[18]["name"] = "**bold** [link](https://example.org) " + HTML  # kimi-k2: China's largest model
-    events[3]["title"] = "R1 " + HTML
+    models[18]["organization"] = "Moonshot " + PLOTLY_HTML
+    events[3]["title"] = "R1 " + HTML + PLOTLY_HTML
     folder = write_dataset(tmp_path_factory.mktemp("html-data"), models, events)
+    real = build_module.validate_dataset
+    build_module.validate_dataset = lambda *a, **k: []
+    try:
+        build(folder)
+    finally:
+        build_module.validate_dataset = real
     srv = Server(folder, free_port(), folder / "streamlit.log").start()
     yield srv
     srv.stop()
@@ -314,6 +339,11 @@ def test_html_in_data_is_shown_as_text(browser, html_server, name):
     assert page.evaluate("() => window.__xss") is None
     assert dialogs == []
     assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
+    if name in CHART_PAGES:  # Plotly draws the values as text: no live link, no restyled text
+        wait_charts(page)
+        assert page.locator('.js-plotly-plot a[href*="evil.example"]').count() == 0
+        assert page.locator('.js-plotly-plot [style*="font-size:60px"], .js-plotly-plot [style*="font-size: 60px"]'
+                            ).count() == 0
     if name == "overview":  # China's largest model name is shown verbatim, markdown included
         expect(page.get_by_text("**bold** [link](https://example.org)", exact=False)).to_be_visible()
     context.close()
