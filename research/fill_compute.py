@@ -10,8 +10,6 @@ count agrees within 5 % (so an update or a sibling size never lends its compute)
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -21,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "research"))
 
+from apply_fixes import MODELS, read, write  # noqa: E402
 from import_epoch import load_epoch  # noqa: E402
 from openmodels.crosscheck import match  # noqa: E402
 from openmodels.report import read_models  # noqa: E402
 
-MODELS = ROOT / "data" / "models.csv"
 NOTE = "Training compute: Epoch AI's estimate."
 
 
@@ -44,8 +42,7 @@ def main() -> int:
     compute = {}
     for r in pairs.iter_rows(named=True):
         compute.setdefault(r["model_id"], r["epoch_compute_flop"])
-    reader = csv.DictReader(io.StringIO(MODELS.read_text(encoding="utf-8"), newline=""))
-    cols, rows = list(reader.fieldnames or []), list(reader)
+    cols, rows = read(MODELS)
     filled = 0
     for row in rows:
         flop = compute.get(row["model_id"])
@@ -57,11 +54,7 @@ def main() -> int:
             print(row["model_id"], row["training_compute_flop"])
     print(f"{filled} rows take Epoch AI's training compute")
     if args.write:
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        MODELS.write_text(buf.getvalue(), encoding="utf-8")
+        write(cols, rows)
     return 0
 
 
