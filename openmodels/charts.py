@@ -141,16 +141,37 @@ def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = N
                    label, height=620)
 
 
+SHARE_MIN_RELEASES = 5  # a share over fewer releases is drawn faded and not joined to its neighbours
+
+
 def moe_share_chart(df: pl.DataFrame, period: str) -> go.Figure:
+    """MoE share per period and country group. Lines join only periods with at least SHARE_MIN_RELEASES
+    releases (a period with none, or with fewer, breaks the line); small samples are faded points; n in hover."""
     fig = go.Figure()
+    periods = sorted(df["period_start"].unique().to_list())
+    faded_legend = True
     for group in ordered_groups(df, "country_group", "releases"):
         part = df.filter(pl.col("country_group") == group)
+        by_period = {r["period_start"]: r for r in part.iter_rows(named=True)}
+        solid = [by_period.get(p) if by_period.get(p) and by_period[p]["releases"] >= SHARE_MIN_RELEASES else None
+                 for p in periods]
+        hover = ("%{x|%Y-%m-%d}<br>" + group_label(group)
+                 + ": %{y}% (%{customdata[0]} of %{customdata[1]} releases)<extra></extra>")
         fig.add_trace(go.Scatter(
-            x=part["period_start"].to_list(), y=part["moe_share_pct"].to_list(), mode="lines+markers",
-            name=group_label(group), line_color=country_color(group),
-            customdata=part.select("moe_releases", "releases").rows(),
-            hovertemplate="%{x|%Y-%m-%d}<br>" + group_label(group)
-                          + ": %{y}% (%{customdata[0]} of %{customdata[1]})<extra></extra>"))
+            x=periods, y=[r["moe_share_pct"] if r else None for r in solid], mode="lines+markers",
+            name=group_label(group), legendgroup=group, line_color=country_color(group),
+            customdata=[(r["moe_releases"], r["releases"]) if r else (None, None) for r in solid],
+            hovertemplate=hover))
+        small = part.filter(pl.col("releases") < SHARE_MIN_RELEASES)
+        if not small.is_empty():
+            fig.add_trace(go.Scatter(
+                x=small["period_start"].to_list(), y=small["moe_share_pct"].to_list(), mode="markers",
+                name=f"fewer than {SHARE_MIN_RELEASES} releases", legendgroup="small", showlegend=faded_legend,
+                marker=dict(color=country_color(group), opacity=0.3, size=7),
+                customdata=small.select("moe_releases", "releases").rows(), hovertemplate=hover))
+            faded_legend = False
+    fig.add_hline(y=50, line=dict(color="#8C8C8C", width=1, dash="dash"), annotation_text="50%",
+                  annotation_position="top left")
     fig.update_yaxes(range=[0, 105])
     return _layout(fig, f"Share of releases that are Mixture-of-Experts, per {period}", PERIOD_LABEL[period],
                    "MoE share of releases (%)")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from openmodels.charts import active_ratio_chart, moe_share_chart
+from openmodels.charts import SHARE_MIN_RELEASES, active_ratio_chart, moe_share_chart
 from openmodels.ui import db, downloads, sidebar, widgets
 
 f = sidebar.filters()
@@ -23,6 +23,8 @@ if share.is_empty():
 else:
     downloads.chart(widgets.markers(moe_share_chart(share, period), f, cats), share, "moe",
                     f"share_by_{period}", f, "moe_share")
+    st.caption(f"A period with fewer than {SHARE_MIN_RELEASES} releases in a group is a faded point, not joined to "
+               "its neighbours: a share of one or two releases says little. The dashed line marks 50%.")
     widgets.evidence_note(f)
 
 st.subheader("Each organization's first MoE release", anchor=False)
