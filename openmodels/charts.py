@@ -104,6 +104,19 @@ def cumulative_chart(df: pl.DataFrame) -> go.Figure:
     return _layout(fig, "Cumulative open-weight releases by country", "Month", "Releases (cumulative)")
 
 
+def _record_lines(fig: go.Figure, records: pl.DataFrame | None, value: str, label: str) -> None:
+    """Each country's running record of `value` as a dotted step line in its color (no legend, no hover)."""
+    if records is None or records.is_empty():
+        return
+    for country in records["country"].unique(maintain_order=True).to_list():
+        part = records.filter(pl.col("country") == country)
+        fig.add_trace(go.Scatter(
+            x=part["release_date"].to_list(), y=part[value].to_list(), mode="lines",
+            line=dict(color=country_color(country), shape="hv", width=1.5, dash="dot"),
+            name=f"{plotly_text(country_name(country))} · {label}", legendgroup=country, showlegend=False,
+            hoverinfo="skip"))
+
+
 def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = None) -> go.Figure:
     """Log-scale scatter of parameters over time: color = country, marker = architecture."""
     col = "params_active_b" if metric == "active" else "params_total_b"
@@ -128,14 +141,7 @@ def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = N
                                "License: %{customdata[5]}<extra></extra>"),
             ))
             first = False
-    if frontier is not None and not frontier.is_empty():
-        for country in frontier["country"].unique(maintain_order=True).to_list():
-            part = frontier.filter(pl.col("country") == country)
-            fig.add_trace(go.Scatter(
-                x=part["release_date"].to_list(), y=part["params_b"].to_list(), mode="lines",
-                line=dict(color=country_color(country), shape="hv", width=1.5, dash="dot"),
-                name=f"{plotly_text(country_name(country))} · frontier", legendgroup=country, showlegend=False,
-                hoverinfo="skip"))
+    _record_lines(fig, frontier, "params_b", "frontier")
     fig.update_yaxes(type="log", tickvals=LOG_TICKS, ticktext=[f"{v:g}B" for v in LOG_TICKS])
     return _layout(fig, "Size of open-weight models over time (circle = dense, diamond = MoE)", "Release date",
                    label, height=620)
@@ -282,18 +288,12 @@ def compute_chart(df: pl.DataFrame, frontier: pl.DataFrame | None = None) -> go.
         part = df.filter(pl.col("country") == country)
         fig.add_trace(go.Scatter(
             x=part["release_date"].to_list(), y=part["training_compute_flop"].to_list(), mode="markers",
-            name=country_name(country), legendgroup=country,
+            name=plotly_text(country_name(country)), legendgroup=country,
             marker=dict(color=country_color(country), size=9, opacity=0.85, line=dict(width=0.5, color="white")),
-            customdata=part.select("model_id", "name", "organization", "evidence").rows(),
+            customdata=_custom(part, "model_id", "name", "organization", "evidence"),
             hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{x|%Y-%m-%d}<br>"
                            "Training compute: %{y:.2e} FLOP<br>Evidence: %{customdata[3]}<extra></extra>")))
-    if frontier is not None and not frontier.is_empty():
-        for country in frontier["country"].unique(maintain_order=True).to_list():
-            part = frontier.filter(pl.col("country") == country)
-            fig.add_trace(go.Scatter(
-                x=part["release_date"].to_list(), y=part["training_compute_flop"].to_list(), mode="lines",
-                line=dict(color=country_color(country), shape="hv", width=1.5, dash="dot"),
-                name=f"{country_name(country)} · record", legendgroup=country, showlegend=False, hoverinfo="skip"))
+    _record_lines(fig, frontier, "training_compute_flop", "record")
     fig.update_yaxes(type="log", tickvals=COMPUTE_TICKS, ticktext=[f"{v:.0e}".replace("e+", "e") for v in COMPUTE_TICKS])
     return _layout(fig, "Training compute of open-weight models over time", "Release date",
                    "Training compute (FLOP, log scale)", height=620)

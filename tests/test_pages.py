@@ -406,7 +406,7 @@ def _strings(value):
 
 
 @pytest.mark.parametrize("page,params", [("overview", {"events": ["true"]}), ("releases", {}), ("scale", {}),
-                                         ("moe", {}), ("licenses", {}), ("events", {})])
+                                         ("moe", {}), ("compute", {}), ("licenses", {}), ("events", {})])
 def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, monkeypatch, page, params):
     monkeypatch.setenv("OPENMODELS_DATA_DIR", str(hostile_dir))
     at = AppTest.from_file(str(entrypoints[page]), default_timeout=60)
