@@ -8,6 +8,8 @@ already refuses markup; this is the second line of defence).
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -34,6 +36,63 @@ CLASS_ORDER = ["unrestricted", "restricted-use", "non-commercial", "weights", "w
 ARCH_SYMBOLS = {"dense": "circle", "moe": "diamond"}
 EVENT_SYMBOL_COLOR = "#6B6B6B"
 PERIOD_LABEL = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+# How a period is written on hover; d3's %q is the quarter. One format per period, used on every time chart.
+PERIOD_HOVER = {"month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
+INCOMPLETE = dict(opacity=0.45, pattern="/", fill="#9E9E9E", note="to date")
+
+
+def period_end(start: date, period: str) -> date:
+    """The first day after the period that starts on `start`."""
+    months = start.month - 1 + PERIOD_MONTHS[period]
+    return date(start.year + months // 12, months % 12 + 1, 1)
+
+
+def period_text(start: date, period: str) -> str:
+    """'2025', 'Q3 2025' or 'Jul 2025'."""
+    if period == "year":
+        return str(start.year)
+    if period == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return f"{start:%b %Y}"
+
+
+def is_incomplete(start: date, period: str, as_of: date | None) -> bool:
+    """A period is incomplete when the data stop before its last day (the data-as-of date is inside it)."""
+    return as_of is not None and as_of < period_end(start, period) - timedelta(days=1)
+
+
+def period_axis(starts: list[date], period: str, as_of: date | None) -> dict:
+    """Where a time chart draws each period: at its middle (so an event sits inside the bar or point of its
+    period), how wide a bar is, its label ('Q4 2026 to date') and whether it is incomplete."""
+    mids, widths, labels, partial = [], [], [], []
+    for start in starts:
+        end = period_end(start, period)
+        begin = datetime.combine(start, datetime.min.time())
+        span = datetime.combine(end, datetime.min.time()) - begin
+        mids.append(begin + span / 2)
+        widths.append(span.total_seconds() * 1000 * 0.8)
+        incomplete = is_incomplete(start, period, as_of)
+        partial.append(incomplete)
+        labels.append(period_text(start, period) + (f" {INCOMPLETE['note']}" if incomplete else ""))
+    return {"x": mids, "width": widths, "label": labels, "incomplete": partial}
+
+
+def mark_incomplete(fig: go.Figure, starts: list[date], period: str, as_of: date | None) -> None:
+    """Shade the incomplete period (the one holding the data-as-of date) and say 'to date' above it."""
+    for start in sorted(set(starts)):
+        if is_incomplete(start, period, as_of):
+            fig.add_vrect(x0=start, x1=period_end(start, period), fillcolor=INCOMPLETE["fill"], opacity=0.12,
+                          line_width=0, layer="below",
+                          annotation=dict(text=f"{period_text(start, period)} {INCOMPLETE['note']} ({as_of:%d %b})",
+                                          font=dict(size=11, color="#6B6B6B")),
+                          annotation_position="top left")
+
+
+def time_axis(fig: go.Figure, period: str) -> None:
+    """Hover shows every group at one period, the period written as '2025', 'Q3 2025' or 'Jul 2025'."""
+    fig.update_xaxes(hoverformat=PERIOD_HOVER[period])
+    fig.update_layout(hovermode="x unified")
 
 
 def country_color(code: str) -> str:
@@ -73,35 +132,56 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, **kw) -> go.Figure:
     return fig
 
 
-def releases_chart(df: pl.DataFrame, value: str, mode: str, period: str, unit: str) -> go.Figure:
-    """Releases per period by country group: mode 'stacked', 'lines' or 'percent' (100% stacked)."""
+def releases_chart(df: pl.DataFrame, value: str, mode: str, period: str, unit: str,
+                   as_of: date | None = None) -> go.Figure:
+    """Releases per period by country group: mode 'stacked', 'lines' or 'percent' (100% stacked). Each period
+    is drawn at its middle; the incomplete one (holding `as_of`) is lighter, hatched and says 'to date'."""
     what = "model checkpoints" if unit == "checkpoints" else "family launches"
+    unit_hover = {"share_pct": "%"}.get(value, "")
     fig = go.Figure()
     for group in ordered_groups(df, "country_group", value):
         part = df.filter(pl.col("country_group") == group)
-        common = dict(x=part["period_start"].to_list(), y=part[value].to_list(), name=group_label(group),
-                      marker_color=country_color(group),
-                      hovertemplate="%{x|%Y-%m-%d}<br>" + group_label(group) + ": %{y}<extra></extra>")
+        axis = period_axis(part["period_start"].to_list(), period, as_of)
+        note = [" (" + label + ")" if inc else "" for label, inc in zip(axis["label"], axis["incomplete"])]
+        common = dict(x=axis["x"], y=part[value].to_list(), name=group_label(group), customdata=note,
+                      hovertemplate=group_label(group) + ": %{y}" + unit_hover + "%{customdata}<extra></extra>")
         if mode == "lines":
-            fig.add_trace(go.Scatter(mode="lines+markers", line_color=country_color(group), **common))
+            fig.add_trace(go.Scatter(
+                mode="lines+markers", line_color=country_color(group),
+                marker=dict(color=country_color(group),
+                            symbol=["circle-open" if inc else "circle" for inc in axis["incomplete"]], size=8),
+                **common))
         else:
-            fig.add_trace(go.Bar(**common))
+            fig.add_trace(go.Bar(
+                width=axis["width"],
+                marker=dict(color=country_color(group),
+                            opacity=[INCOMPLETE["opacity"] if inc else 1 for inc in axis["incomplete"]],
+                            pattern=dict(shape=[INCOMPLETE["pattern"] if inc else "" for inc in axis["incomplete"]])),
+                **common))
     y_title = {"share_pct": f"Share of {what} (%)", "cumulative_releases": f"Cumulative {what}"}.get(
         value, f"{what.capitalize()} per {period}")
     fig.update_layout(barmode="stack")
-    return _layout(fig, f"Open-weight releases per {period}, by country", PERIOD_LABEL[period], y_title)
+    mark_incomplete(fig, df["period_start"].to_list(), period, as_of)
+    time_axis(fig, period)
+    return _layout(fig, f"Open-weight releases per {period}, by country", PERIOD_LABEL[period], y_title,
+                   hovermode="x unified")
 
 
-def cumulative_chart(df: pl.DataFrame) -> go.Figure:
-    """Cumulative releases by country group over time (lines)."""
+def cumulative_chart(df: pl.DataFrame, as_of: date | None = None) -> go.Figure:
+    """Cumulative releases by country group over time (lines), each month drawn at its middle."""
     fig = go.Figure()
     for group in ordered_groups(df, "country_group", "cumulative_releases"):
         part = df.filter(pl.col("country_group") == group)
+        axis = period_axis(part["period_start"].to_list(), "month", as_of)
         fig.add_trace(go.Scatter(
-            x=part["period_start"].to_list(), y=part["cumulative_releases"].to_list(), mode="lines",
+            x=axis["x"], y=part["cumulative_releases"].to_list(), mode="lines",
             name=group_label(group), line=dict(color=country_color(group), width=2.5),
-            hovertemplate="%{x|%b %Y}<br>" + group_label(group) + ": %{y} releases<extra></extra>"))
-    return _layout(fig, "Cumulative open-weight releases by country", "Month", "Releases (cumulative)")
+            customdata=[f" (to {as_of:%d %b})" if inc else "" for inc in axis["incomplete"]],
+            hovertemplate=group_label(group) + ": %{y} releases%{customdata}<extra></extra>"))
+    mark_incomplete(fig, df["period_start"].to_list(), "month", as_of)
+    time_axis(fig, "month")
+    return _layout(fig, "Cumulative open-weight releases by country", "Month", "Releases (cumulative)",
+                   hovermode="x unified")
 
 
 def _record_lines(fig: go.Figure, records: pl.DataFrame | None, value: str, label: str) -> None:
@@ -150,37 +230,45 @@ def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = N
 SHARE_MIN_RELEASES = 5  # a share over fewer releases is drawn faded and not joined to its neighbours
 
 
-def moe_share_chart(df: pl.DataFrame, period: str) -> go.Figure:
+def moe_share_chart(df: pl.DataFrame, period: str, as_of: date | None = None) -> go.Figure:
     """MoE share per period and country group. Lines join only periods with at least SHARE_MIN_RELEASES
-    releases (a period with none, or with fewer, breaks the line); small samples are faded points; n in hover."""
+    releases (a period with none, or with fewer, breaks the line); small samples are faded points; n in hover.
+    Periods are drawn at their middle; the incomplete one says 'to date'."""
     fig = go.Figure()
     periods = sorted(df["period_start"].unique().to_list())
+    mid = dict(zip(periods, period_axis(periods, period, as_of)["x"]))
+    label = dict(zip(periods, period_axis(periods, period, as_of)["label"]))
     faded_legend = True
     for group in ordered_groups(df, "country_group", "releases"):
         part = df.filter(pl.col("country_group") == group)
         by_period = {r["period_start"]: r for r in part.iter_rows(named=True)}
         solid = [by_period.get(p) if by_period.get(p) and by_period[p]["releases"] >= SHARE_MIN_RELEASES else None
                  for p in periods]
-        hover = ("%{x|%Y-%m-%d}<br>" + group_label(group)
-                 + ": %{y}% (%{customdata[0]} of %{customdata[1]} releases)<extra></extra>")
+        hover = (group_label(group)
+                 + ": %{y}% (%{customdata[0]} of %{customdata[1]} releases) · %{customdata[2]}<extra></extra>")
         fig.add_trace(go.Scatter(
-            x=periods, y=[r["moe_share_pct"] if r else None for r in solid], mode="lines+markers",
+            x=[mid[p] for p in periods], y=[r["moe_share_pct"] if r else None for r in solid], mode="lines+markers",
             name=group_label(group), legendgroup=group, line_color=country_color(group),
-            customdata=[(r["moe_releases"], r["releases"]) if r else (None, None) for r in solid],
+            customdata=[(r["moe_releases"], r["releases"], label[p]) if r else (None, None, label[p])
+                        for p, r in zip(periods, solid)],
             hovertemplate=hover))
         small = part.filter(pl.col("releases") < SHARE_MIN_RELEASES)
         if not small.is_empty():
             fig.add_trace(go.Scatter(
-                x=small["period_start"].to_list(), y=small["moe_share_pct"].to_list(), mode="markers",
-                name=f"fewer than {SHARE_MIN_RELEASES} releases", legendgroup="small", showlegend=faded_legend,
-                marker=dict(color=country_color(group), opacity=0.3, size=7),
-                customdata=small.select("moe_releases", "releases").rows(), hovertemplate=hover))
+                x=[mid[p] for p in small["period_start"].to_list()], y=small["moe_share_pct"].to_list(),
+                mode="markers", name=f"fewer than {SHARE_MIN_RELEASES} releases", legendgroup="small",
+                showlegend=faded_legend, marker=dict(color=country_color(group), opacity=0.3, size=7),
+                customdata=[(m, n, label[p]) for m, n, p in small.select("moe_releases", "releases",
+                                                                          "period_start").rows()],
+                hovertemplate=hover))
             faded_legend = False
     fig.add_hline(y=50, line=dict(color="#8C8C8C", width=1, dash="dash"), annotation_text="50%",
                   annotation_position="top left")
     fig.update_yaxes(range=[0, 105])
+    mark_incomplete(fig, periods, period, as_of)
+    time_axis(fig, period)
     return _layout(fig, f"Share of releases that are Mixture-of-Experts, per {period}", PERIOD_LABEL[period],
-                   "MoE share of releases (%)")
+                   "MoE share of releases (%)", hovermode="x unified")
 
 
 def active_ratio_chart(df: pl.DataFrame) -> go.Figure:
@@ -199,21 +287,39 @@ def active_ratio_chart(df: pl.DataFrame) -> go.Figure:
 
 
 def share_bars(df: pl.DataFrame, category: str, value: str, title: str, y_title: str,
-               x: str = "country_group", x_title: str = "Country") -> go.Figure:
-    """Stacked bars of `value` per `x`, one trace per class in `category`."""
+               x: str = "country_group", x_title: str = "Country", period: str | None = None,
+               as_of: date | None = None) -> go.Figure:
+    """Stacked bars of `value` per `x`, one trace per class in `category`. With x='period_start' and a
+    `period`, periods are drawn at their middle and the incomplete one is lighter, hatched and says 'to date'."""
     fig = go.Figure()
     classes = df[category].unique().to_list()
+    unit_hover = "%" if value == "share_pct" else " releases"
     for cls in sorted(classes, key=lambda c: (CLASS_ORDER.index(c) if c in CLASS_ORDER else len(CLASS_ORDER), c)):
         part = df.filter(pl.col(category) == cls)
         xs = part[x].to_list()
+        color = CLASS_COLORS.get(cls, country_color(cls))
+        if period and x == "period_start":
+            axis = period_axis(xs, period, as_of)
+            fig.add_trace(go.Bar(
+                x=axis["x"], y=part[value].to_list(), width=axis["width"], name=plotly_text(cls),
+                customdata=[" (" + lab + ")" if inc else "" for lab, inc in zip(axis["label"], axis["incomplete"])],
+                marker=dict(color=color,
+                            opacity=[INCOMPLETE["opacity"] if inc else 1 for inc in axis["incomplete"]],
+                            pattern=dict(shape=[INCOMPLETE["pattern"] if inc else "" for inc in axis["incomplete"]])),
+                hovertemplate=plotly_text(cls) + ": %{y}" + unit_hover + "%{customdata}<extra></extra>"))
+            continue
         fig.add_trace(go.Bar(
             x=[group_label(v) for v in xs] if x == "country_group" else _texts(xs), y=part[value].to_list(),
-            name=plotly_text(cls), marker_color=CLASS_COLORS.get(cls, country_color(cls)),
-            hovertemplate="%{x}<br>" + plotly_text(cls) + ": %{y}<extra></extra>"))
+            name=plotly_text(cls), marker_color=color,
+            hovertemplate="%{x}<br>" + plotly_text(cls) + ": %{y}" + unit_hover + "<extra></extra>"))
     fig.update_layout(barmode="stack")
     if x == "country_group":
         order = [group_label(g) for g in ordered_groups(df, x, value)]
         fig.update_xaxes(categoryorder="array", categoryarray=order)
+    if period and x == "period_start":
+        mark_incomplete(fig, df[x].to_list(), period, as_of)
+        time_axis(fig, period)
+        return _layout(fig, title, x_title, y_title, legend=category.capitalize(), hovermode="x unified")
     return _layout(fig, title, x_title, y_title, legend=category.capitalize())
 
 

@@ -3,6 +3,7 @@
 import polars as pl
 import streamlit as st
 
+from openmodels import definitions, limitations
 from openmodels.contract import contract
 from openmodels.filters import Filters
 from openmodels.ui import db, downloads, sidebar
@@ -54,7 +55,7 @@ chart to some grades, and every time chart says how many of its rows are below *
 | grade | meaning | rows |
 |---|---|---|
 | **primary** | A primary source (model card, official post or repo, paper, technical report, filing) was read and states every filled fact. | {counts.get('primary', 0)} |
-| **reference** | The facts come from a curated public dataset, Epoch AI's *Data on AI Models* or the ATOM Project's tracked-models metadata, whose link is the model's primary source; not re-read here. Release dates are then often Epoch's publication date (the announcement or paper), which can precede the weights by days or weeks: a random re-check of 17 such rows corrected 8, mostly that date (research/rechecks/2026-12-02.md). | {counts.get('reference', 0)} |
+| **reference** | The facts come from a curated public dataset, Epoch AI's *Data on AI Models* or the ATOM Project's tracked-models metadata, whose link is the model's primary source; not re-read here. Release dates are then often Epoch's publication date (the announcement or paper), which can precede the weights by days or weeks: two random re-checks of 20 such rows in all corrected 9, mostly that date (research/rechecks/2026-12-02*.md). | {counts.get('reference', 0)} |
 | **reported** | No primary source could be read, and two or more independent reports agree; the notes name them. | {counts.get('reported', 0)} |
 
 Whenever a row's facts do not all rest on its `source_url`, its notes say which rest on what.
@@ -64,6 +65,14 @@ Whenever a row's facts do not all rest on its `source_url`, its notes say which 
 (Interconnects, Apache-2.0). Both were also used as candidate lists and cross-checks
 (`python -m openmodels crosscheck`, `research/recall.py`).
 """)
+
+st.subheader("Limitations", anchor=False)
+limits = limitations.coverage_by_year(db.query("releases_by_evidence_year", Filters()), contract().cross_checked_to)
+st.markdown(limitations.INTRO)
+st.dataframe(limits, hide_index=True, column_config=limitations.COLUMN_LABELS)
+downloads.download(limits, "about", "coverage_by_year", f, "coverage")
+st.markdown(limitations.CANNOT_TELL.format(as_of=meta["data_as_of"], checked=contract().cross_checked_to,
+                                           unrestricted=definitions.UNRESTRICTED_SHARE))
 
 st.subheader("Data dictionary", anchor=False)
 for table in c.tables:

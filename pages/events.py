@@ -51,7 +51,7 @@ with c3:
 with c4:
     months = widgets.number_choice("Months", [3, 6, 12, 24], "months", 6)
 with c5:
-    top_n = widgets.number_choice("Top N countries", [3, 5, 8], "ev_top", 5)
+    top_n = widgets.top_n("ev_top", "Top N countries")
 result = db.query("event_window", f, event_id=event_id, months=months, top_n=top_n)
 unplaced = int(result.filter(result["event_window"] == "same month, day unknown")["releases"].sum())
 window = result.filter(result["event_window"] != "same month, day unknown")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from openmodels import definitions
 from openmodels.charts import share_bars, top_licenses_chart
 from openmodels.ui import db, downloads, sidebar, widgets
 
@@ -18,22 +19,31 @@ with c1:
 with c2:
     period = widgets.choice("Period", ["quarter", "year"], "lic_period", "year")
 with c3:
-    top_n = widgets.number_choice("Top N countries (when none is chosen)", [5, 8, 10, 15], "lic_top", 8)
-y_title = "Share of the group's releases (%)" if show == "share_pct" else "Releases"
+    top_n = widgets.top_n("lic_top")
+y_title = "Share of the group's releases with a known class (%)" if show == "share_pct" else "Releases"
+
+
+def drawn(frame):
+    """In the shares view the unconfirmed class has no share (see definitions.UNRESTRICTED_SHARE)."""
+    return frame.drop_nulls(show) if show == "share_pct" else frame
+
 
 by_country = db.query("accessibility_by_country", f, top_n=top_n)
 if by_country.is_empty():
     widgets.empty_state()
     st.stop()
-frame = by_country.select("country_group", "accessibility", show)
+frame = drawn(by_country.select("country_group", "accessibility", show))
+if show == "share_pct":
+    unconfirmed = int(by_country.filter(by_country["accessibility"] == "unconfirmed")["releases"].sum())
+    st.caption(definitions.CLASS_SHARE_NOTE.format(unconfirmed=unconfirmed), help=definitions.UNRESTRICTED_SHARE)
 downloads.chart(share_bars(frame, "accessibility", show, "Accessibility by country", y_title), frame,
                 "licenses", "accessibility_by_country", f, "acc_country")
 
 cats = widgets.event_marker_controls()
 over_time = db.query("accessibility_by_period", f, period=period)
-frame = over_time.select("period_start", "accessibility", show)
+frame = drawn(over_time.select("period_start", "accessibility", show))
 fig = share_bars(frame, "accessibility", show, f"Accessibility per {period}", y_title.replace("group", "period"),
-                 x="period_start", x_title=period.capitalize())
+                 x="period_start", x_title=period.capitalize(), period=period, as_of=db.data_as_of())
 downloads.chart(widgets.markers(fig, f, cats), frame, "licenses", f"accessibility_by_{period}", f,
                 "acc_time")
 widgets.evidence_note(f)

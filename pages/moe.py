@@ -14,14 +14,14 @@ c1, c2 = st.columns(2)
 with c1:
     period = widgets.choice("Period", ["quarter", "year"], "moe_period", "year")
 with c2:
-    top_n = widgets.number_choice("Top N countries (when none is chosen)", [3, 5, 8, 10], "moe_top", 3)
+    top_n = widgets.top_n("moe_top")
 cats = widgets.event_marker_controls()
 
 share = db.query("moe_share_by_country_period", f, period=period, top_n=top_n)
 if share.is_empty():
     widgets.empty_state()
 else:
-    downloads.chart(widgets.markers(moe_share_chart(share, period), f, cats), share, "moe",
+    downloads.chart(widgets.markers(moe_share_chart(share, period, db.data_as_of()), f, cats), share, "moe",
                     f"share_by_{period}", f, "moe_share")
     st.caption(f"A period with fewer than {SHARE_MIN_RELEASES} releases in a group is a faded point, not joined to "
                "its neighbours: a share of one or two releases says little. The dashed line marks 50%.")

@@ -23,7 +23,7 @@ c4, c5 = st.columns([1, 3])
 with c4:
     cumulative = widgets.switch("Cumulative", "cumulative")
 with c5:
-    top_n = widgets.number_choice("Top N countries (when none is chosen)", [3, 5, 8, 10, 15], "top", 5)
+    top_n = widgets.top_n("top")
 cats = widgets.event_marker_controls()
 
 widgets.coverage_note(db.query("dataset_meta").row(0, named=True)["data_as_of"])
@@ -35,6 +35,6 @@ else:
     if mode == "percent" and cumulative:
         st.caption("The 100% view shows each period's shares; cumulative does not apply to it.")
     frame = data.select("period_start", "country_group", value)
-    fig = widgets.markers(releases_chart(frame, value, mode, period, unit), f, cats)
+    fig = widgets.markers(releases_chart(frame, value, mode, period, unit, db.data_as_of()), f, cats)
     downloads.chart(fig, frame, "releases", f"by_{period}", f, "releases")
     widgets.evidence_note(f)

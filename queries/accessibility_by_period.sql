@@ -1,5 +1,7 @@
 -- Releases per $period and accessibility class, with the class's share of the period.
--- A row whose license was not confirmed counts in the class 'unconfirmed'.
+-- A row whose license was not confirmed counts in the class 'unconfirmed'. Shares are taken over the
+-- releases whose class is known (the one definition of a class share, see openmodels/definitions.py):
+-- the unconfirmed class has a count and no share.
 WITH picked AS (
     SELECT date_trunc($period, release_date)::DATE AS period_start,
            coalesce(accessibility, 'unconfirmed') AS accessibility
@@ -9,7 +11,8 @@ WITH picked AS (
 ),
 final AS (
     SELECT period_start, accessibility, count(*) AS releases,
-           round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY period_start), 1) AS share_pct
+           CASE WHEN accessibility <> 'unconfirmed' THEN round(100.0 * count(*) / nullif(sum(count(*)) FILTER
+               (WHERE accessibility <> 'unconfirmed') OVER (PARTITION BY period_start), 0), 1) END AS share_pct
     FROM picked
     GROUP BY period_start, accessibility
 )

@@ -426,7 +426,8 @@ NORMALIZED = [  # a link value the widget would drop silently, written in the wi
     ("releases", {"mode": ["Lines"]}, "mode", "lines"),
     ("licenses", {"lic_period": ["Quarter"]}, "lic_period", "quarter"),
     ("scale", {"metric": ["ACTIVE"]}, "metric", "active"),
-    ("overview", {"date": ["20240101", "20251231"]}, "date", (date(2024, 1, 1), date(2025, 12, 31))),
+    ("overview", {"date": ["20240101", "20251231"]}, "date", (date(2024, 1, 1), date(2025, 12, 1))),
+    ("overview", {"date": ["2024-01-20", "2025-06-30"]}, "date", (date(2024, 1, 1), date(2025, 6, 1))),
     ("overview", {"params": ["7", "700"]}, "params", (7, 700)),
     ("explorer", {"params": ["7b", "700b"]}, "params", (7, 700)),
 ]
@@ -434,8 +435,8 @@ NORMALIZED = [  # a link value the widget would drop silently, written in the wi
 
 @pytest.mark.parametrize("params,note", [
     ({"params": ["7b", "700B"]}, "params: '7b' — not written the way this slider takes it (7B), that end ignored"),
-    ({"date": ["2024-01-01", "20251231"]},
-     "date: '20251231' — not written the way this slider takes it (2025-12-31), that end ignored"),
+    ({"date": ["2024-01", "20251231"]},
+     "date: '20251231' — not written the way this slider takes it (2025-12), that end ignored"),
 ], ids=["params", "date"])
 def test_a_range_with_one_end_in_another_form_says_which_end_was_ignored(app, params, note):
     at = app("explorer", **params)
@@ -460,3 +461,77 @@ def test_a_link_beyond_streamlits_limits_says_so(app, params):
     assert at.text[0].value.startswith("the link was too long (")
     assert "at most 1,000 fields and 512 KiB" in at.text[0].value
     assert "_link_too_long" not in at.query_params
+
+
+def test_overview_cards_keep_their_12_month_windows_under_a_date_filter(app):
+    plain = [m.value for m in app("overview").metric]
+    at = app("overview", date=["2023-01-01", "2023-12-31"])
+    assert [m.value for m in at.metric] == plain  # the cards ignore the release-date filter ...
+    assert any("release-date filter you chose is not applied" in c.value for c in at.caption)
+    assert "release-date filter you chose" not in " ".join(c.value for c in app("overview").caption)
+    spec = charts(at)[0]  # ... the chart below applies it
+    xs = [x for t in spec["data"] if t.get("yaxis") != "y2" for x in t["x"]]
+    assert xs and all(x.startswith("2023") for x in xs)
+
+
+def test_an_empty_card_says_no_releases_not_plus_zero(app, models):
+    old = models.filter(pl.col("release_date") < date(AS_OF.year - 2, AS_OF.month, 1))
+    recent = models.filter(pl.col("release_date") >= date(AS_OF.year - 2, AS_OF.month, 1))
+    org = sorted(set(old["organization"]) - set(recent["organization"]))[0]
+    at = app("overview", org=[org])
+    releases = [m for m in at.metric if m.label == "Releases"]
+    assert releases and all(m.value == "no releases" and not m.delta for m in releases)
+
+
+def test_class_shares_use_one_definition_on_every_page(app, models):
+    at = app("licenses", lic_value="shares")
+    by_country = charts(at)[0]
+    assert "unconfirmed" not in [t["name"] for t in by_country["data"]]
+    totals = {}
+    for t in by_country["data"]:
+        for x, y in zip(t["x"], t["y"]):
+            totals[x] = totals.get(x, 0) + y
+    assert all(abs(v - 100) < 0.5 for v in totals.values()), totals
+    us = models.filter((pl.col("country") == "US") & pl.col("accessibility").is_not_null())
+    want = round(100 * us.filter(pl.col("accessibility") == "unrestricted").height / us.height, 1)
+    us_unrestricted = next(y for t in by_country["data"] if t["name"] == "unrestricted"
+                           for x, y in zip(t["x"], t["y"]) if x == "United States")
+    assert us_unrestricted == want
+    assert any("unconfirmed are left out of the shares" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page, key", [("releases", "top"), ("licenses", "lic_top"), ("moe", "moe_top"),
+                                       ("events", "ev_top")])
+def test_every_page_has_the_same_top_n_choice(app, page, key):
+    from openmodels.ui.widgets import TOP_N_DEFAULT, TOP_N_OPTIONS
+    box = next(s for s in app(page).selectbox if s.key == key)
+    assert box.options == [str(o) for o in TOP_N_OPTIONS] and box.value == TOP_N_DEFAULT
+
+
+def test_about_states_its_limitations_with_coverage_by_year(app, models):
+    at = app("about")
+    headers = [h.value for h in at.subheader]
+    assert "Limitations" in headers
+    table = next(d.value for d in at.dataframe if "cross_checked" in d.value.columns)
+    table = pl.DataFrame(table) if not isinstance(table, pl.DataFrame) else table
+    want = models.group_by(pl.col("release_date").dt.year().alias("year")).agg(
+        pl.len().alias("releases"), (pl.col("evidence") == "reference").sum().alias("reference_rows"))
+    got = {r["year"]: (r["releases"], r["reference_rows"]) for r in table.iter_rows(named=True)}
+    assert got == {r["year"]: (r["releases"], r["reference_rows"]) for r in want.iter_rows(named=True)}
+    checked = date.fromisoformat(contract().cross_checked_to)
+    assert all(r["cross_checked"] == ("yes" if r["year"] < checked.year or (r["year"] == checked.year and
+               checked.month == 12 and checked.day == 31) else "partly" if r["year"] == checked.year else "no")
+               for r in table.iter_rows(named=True))
+    text = " ".join(m.value for m in at.markdown)
+    assert "What the counts cannot tell" in text and "to date" in text
+
+
+def test_the_date_range_is_whole_months(app, models):
+    late = models.filter(pl.col("release_date").dt.day() > 1)["release_date"].sort()[0]  # a row after its month's 1st
+    first, last = date(late.year, 1, 1), late.replace(day=1)
+    at = app("explorer", date=[f"{first:%Y-%m}", f"{last:%Y-%m}"])
+    slider = next(s for s in at.select_slider if s.key == "date")
+    assert slider.value == (first, last) and slider.format_func(last) == f"{last:%Y-%m}"
+    end = (date(last.year + (last.month == 12), last.month % 12 + 1, 1))
+    want = models.filter((pl.col("release_date") >= first) & (pl.col("release_date") < end))
+    assert at.markdown[0].value.startswith(f"**{want.height}** models match")  # the last month counts whole

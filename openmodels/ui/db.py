@@ -140,3 +140,8 @@ def query(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
                    f"The database file in {data_dir().name}/ is damaged ({str(err).splitlines()[0][:160]}). "
                    "Reload the page to rebuild it from the CSV files; if this page comes back, run make build.")
         st.stop()
+
+
+def data_as_of() -> date:
+    """The dataset's data-as-of date: the day after which periods are incomplete."""
+    return query("dataset_meta").row(0, named=True)["data_as_of"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -23,11 +23,37 @@ def _fmt_params(v: float) -> str:
     return f"{v:g}B"
 
 
-def _parse_day(text: str) -> date:
-    """A date-slider value from the URL: YYYY-MM-DD, or the same day written YYYYMMDD."""
-    if len(text) == 8 and text.isascii() and text.isdigit():
+def _parse_month(text: str) -> date:
+    """A release-date slider value from the URL: a month YYYY-MM, the slider's own form. A day written
+    YYYY-MM-DD or YYYYMMDD (older links) means its month."""
+    if not (text.isascii() and text.replace("-", "").isdigit()):
+        raise ValueError(text)
+    if len(text) == 8 and text.isdigit():
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    return date.fromisoformat(text)
+    if len(text) == 7:
+        text += "-01"
+    day = date.fromisoformat(text) if len(text) == 10 else None
+    if day is None:
+        raise ValueError(text)
+    return day.replace(day=1)
+
+
+def _fmt_month(d: date) -> str:
+    return f"{d:%Y-%m}"
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """The first day of every month from `first`'s month to `last`'s month."""
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_end(start: date) -> date:
+    """The last day of the month that starts on `start`."""
+    return (date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)) - timedelta(days=1)
 
 
 def _parse_params(text: str) -> float:
@@ -64,11 +90,15 @@ def sidebar_filters() -> Filters:
     orgs = sb.multiselect("Organization", org_opts, key="org", bind="query-params", persist_state="session",
                           placeholder="All organizations")
 
-    lo = date(bounds["first_release"].year, 1, 1)
-    hi = max(bounds["last_release"], date.fromisoformat(contract().data_as_of))
-    links.guard_range("date", _parse_day, lo, hi, (lo, hi), form=date.isoformat)
-    d_from, d_to = sb.slider("Release date", min_value=lo, max_value=hi, value=(lo, hi), key="date",
-                             bind="query-params", persist_state="session", format="YYYY-MM")
+    # Whole months: the range runs from the first day of its first month to the last day of its last month.
+    months = month_starts(date(bounds["first_release"].year, 1, 1),
+                          max(bounds["last_release"], date.fromisoformat(contract().data_as_of)))
+    lo, hi = months[0], months[-1]
+    links.guard_range("date", _parse_month, lo, hi, (lo, hi), form=_fmt_month)
+    d_from, d_to = sb.select_slider("Release date (months)", options=months, value=(lo, hi), key="date",
+                                    bind="query-params", persist_state="session", format_func=_fmt_month,
+                                    help="Whole months: from the first day of the first month to the last day "
+                                         "of the last month.")
 
     def multi(label: str, key: str, column: str) -> list[str]:
         opts = fields[column].constraints["enum"]
@@ -94,7 +124,7 @@ def sidebar_filters() -> Filters:
 
     return Filters(
         countries=tuple(countries), orgs=tuple(orgs),
-        date_from=d_from if d_from > lo else None, date_to=d_to if d_to < hi else None,
+        date_from=d_from if d_from > lo else None, date_to=month_end(d_to) if d_to < hi else None,
         modalities=tuple(modalities), architectures=tuple(architectures), accessibility=tuple(access),
         pmin=p_lo if p_lo > ladder[0] else None, pmax=p_hi if p_hi < ladder[-1] else None,
         evidence=tuple(evidence),

@@ -83,3 +83,12 @@ def coverage_note(as_of: date) -> None:
 
 def empty_state(message: str = "No models match the current filters.") -> None:
     st.info(message + " Widen the filters in the sidebar to see data.", icon=":material/filter_alt_off:")
+
+
+TOP_N_OPTIONS = [3, 5, 8, 10, 15]
+TOP_N_DEFAULT = 5  # the same default on every page that groups the smaller countries as Other
+
+
+def top_n(key: str, label: str = "Top N countries (when none is chosen)") -> int:
+    """How many countries a chart names before grouping the rest as Other: same options and default everywhere."""
+    return number_choice(label, TOP_N_OPTIONS, key, TOP_N_DEFAULT)
