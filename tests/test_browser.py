@@ -160,7 +160,7 @@ def test_a_copied_url_reopens_the_same_view(browser, server):
         assert sorted(t["name"] for t in traces) == ["China", "United States"]
         for t in traces:
             assert t["type"] == "scatter"  # lines
-            assert all(x.endswith("-01-01") for x in t["x"])  # yearly periods
+            assert all(x[5:7] == "07" for x in t["x"])  # yearly periods, drawn at mid-year
             assert t["y"] == sorted(t["y"])  # cumulative
             code = {"China": "CN", "United States": "US"}[t["name"]]
             assert t["y"][-1] == models.filter(pl.col("country") == code).height
@@ -366,3 +366,29 @@ def test_invalid_data_shows_the_error_page(page, broken_server):
     expect(page.get_by_text(re.compile(r"models\.csv:5:country: 'XX'"))).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(ARTIFACTS / "error_page.png"))
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_theme_follows_the_browser(browser, server, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{server.url}/releases")
+    wait_ready(page)
+    rgb = page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor")
+    r, g, b = (int(v) for v in re.findall(r"\d+", rgb)[:3])
+    assert (0.299 * r + 0.587 * g + 0.114 * b < 80) == (scheme == "dark"), rgb
+    context.close()
+
+
+def test_hover_names_the_period_and_says_to_date(page, server):
+    open_page(page, server, "/releases?period=quarter&country=CN")
+    wait_charts(page)
+    box = page.locator(".js-plotly-plot .barlayer .point").last.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + max(1, box["height"] / 2))
+    page.wait_for_timeout(800)
+    text = " ".join(page.evaluate("Array.from(document.querySelectorAll('.hoverlayer')).map(e => e.textContent)"))
+    from datetime import date
+
+    from openmodels.contract import contract
+    as_of = date.fromisoformat(contract().data_as_of)
+    assert f"Q{(as_of.month - 1) // 3 + 1} {as_of.year}" in text and "to date" in text, text

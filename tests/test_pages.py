@@ -535,3 +535,13 @@ def test_the_date_range_is_whole_months(app, models):
     end = (date(last.year + (last.month == 12), last.month % 12 + 1, 1))
     want = models.filter((pl.col("release_date") >= first) & (pl.col("release_date") < end))
     assert at.markdown[0].value.startswith(f"**{want.height}** models match")  # the last month counts whole
+
+
+def test_an_ignored_organization_says_why(app, models):
+    us_org = models.filter(pl.col("country") == "US")["organization"][0]
+    at = app("overview", country=["CN"], org=[us_org, "No Such Lab"])
+    text = "\n".join(t.value for t in at.text)
+    assert f"org: '{us_org}' — outside the chosen countries ({us_org} is in United States), ignored" in text
+    assert "org: 'No Such Lab' — not an organization in the data, ignored" in text
+    assert "country: 'XX' — not a country with releases in the data" in "\n".join(
+        t.value for t in app("overview", country=["XX"]).text)

@@ -50,14 +50,18 @@ def _first_visit(key: str) -> list[str] | None:
     return raw or None
 
 
-def guard_multi(key: str, options: list[str], format_func=str) -> None:
+def guard_multi(key: str, options: list[str], format_func=str, reason=None) -> None:
+    """A bound multi-select. `reason(value)` says why a value is not among the options (default: unknown)."""
     raw = _first_visit(key)
     if raw is None:
         return
     labels = {format_func(o) for o in options}
     bad = [v for v in dict.fromkeys(raw) if v not in labels]
-    if bad:
-        _note(key, bad, "not a known value, ignored")
+    by_reason: dict[str, list[str]] = {}
+    for v in bad:
+        by_reason.setdefault(reason(v) if reason else "not a known value", []).append(v)
+    for why, values in by_reason.items():
+        _note(key, values, f"{why}, ignored")
     if len(raw) > len(set(raw)):
         _note(key, [raw[0]], f"repeated {len(raw) - len(set(raw))} times, duplicates ignored")
 
@@ -152,5 +156,6 @@ def show_url_notes() -> None:
     notes = st.session_state.get(NOTES_KEY, [])
     if notes:
         with st.session_state.get(NOTICE_SLOT) or st.container():
-            st.warning("Some values in the link were ignored:", icon=":material/link_off:")
-            st.text("\n".join(dict.fromkeys(notes)))
+            with st.container(border=True):  # the reasons stay inside the notice's box
+                st.warning("Some values in the link were ignored:", icon=":material/link_off:")
+                st.text("\n".join(dict.fromkeys(notes)))

@@ -75,14 +75,21 @@ def sidebar_filters() -> Filters:
     sb.header("Filters", anchor=False)
 
     country_opts = countries_df["country"].to_list()
-    links.guard_multi("country", country_opts)
+    links.guard_multi("country", country_opts, reason=lambda v: "not a country with releases in the data "
+                      "(use ISO 3166-1 codes such as US, CN)")
     countries = sb.multiselect("Country", country_opts, key="country", bind="query-params",
                                persist_state="session", placeholder="All countries",
                                help="ISO 3166-1 codes of the publishers' headquarters: "
                                     + ", ".join(f"{c} {country_name(c)}" for c in country_opts))
 
     org_opts = query("organization_options", countries=countries)["organization"].to_list()
-    links.guard_multi("org", org_opts)
+    home = dict(query("organization_countries").iter_rows())
+
+    def org_reason(value: str) -> str:
+        if value in home:
+            return f"outside the chosen countries ({value} is in {country_name(home[value])})"
+        return "not an organization in the data"
+    links.guard_multi("org", org_opts, reason=org_reason)
     if "org" in st.session_state:
         kept = [o for o in st.session_state["org"] if o in org_opts]
         if kept != st.session_state["org"]:
