@@ -84,9 +84,9 @@ def mark_incomplete(fig: go.Figure, starts: list[date], period: str, as_of: date
         if is_incomplete(start, period, as_of):
             fig.add_vrect(x0=start, x1=period_end(start, period), fillcolor=INCOMPLETE["fill"], opacity=0.12,
                           line_width=0, layer="below",
-                          annotation=dict(text=f"{period_text(start, period)} {INCOMPLETE['note']} ({as_of:%d %b})",
+                          annotation=dict(text=f"{period_text(start, period)} {INCOMPLETE['note']}",
                                           font=dict(size=11, color="#6B6B6B")),
-                          annotation_position="top left")
+                          annotation_position="top right")  # the text runs left, over the data, not past it
 
 
 def time_axis(fig: go.Figure, period: str) -> None:
@@ -125,9 +125,14 @@ def ordered_groups(df: pl.DataFrame, column: str, value: str) -> list[str]:
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, **kw) -> go.Figure:
+    # The legend sits under the chart (a phone has no room beside it) and the toolbar stands upright at the
+    # right edge, clear of the title.
     fig.update_layout(
-        title=dict(text=title), xaxis_title=x, yaxis_title=y, legend_title_text=kw.pop("legend", "Country"),
-        hovermode=kw.pop("hovermode", "closest"), margin=dict(t=60, l=10, r=10, b=10), **kw,
+        title=dict(text=title), xaxis_title=x, yaxis_title=y,
+        legend=dict(title_text=kw.pop("legend", "Country"), orientation="h", yref="container", y=0,
+                    yanchor="bottom", x=0, xanchor="left"),
+        modebar=dict(orientation="v"),
+        hovermode=kw.pop("hovermode", "closest"), margin=dict(t=60, l=10, r=40, b=10), **kw,
     )
     return fig
 

@@ -27,6 +27,30 @@ class Filters:
                 out[key] = list(value)
         return out
 
+    def describe(self, first: date, last: date) -> str:
+        """One line for people: 'China and United States · unrestricted · 2023-01 to 2026-12'. `first` and
+        `last` are the data's own range, used when no date filter is set."""
+        from openmodels.countries import country_name
+
+        def listing(values, name=str) -> str:
+            names = [name(v) for v in sorted(values)]
+            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+        parts = [listing(self.countries, country_name) if self.countries else "all countries"]
+        if self.orgs:
+            parts.append(listing(self.orgs))
+        for values, what in ((self.modalities, "modality"), (self.architectures, "architecture"),
+                             (self.accessibility, "licences"), (self.evidence, "evidence")):
+            if values:
+                parts.append(f"{what} {listing(values)}" if what != "licences" else f"{listing(values)} licences")
+        if self.pmin is not None or self.pmax is not None:
+            lo = f"{self.pmin:g}B" if self.pmin is not None else "any"
+            hi = f"{self.pmax:g}B" if self.pmax is not None else "any"
+            parts.append(f"{lo} to {hi} total parameters")
+        lo, hi = self.date_from or first, self.date_to or last
+        parts.append(f"{lo:%Y-%m} to {hi:%Y-%m}")
+        return " · ".join(parts)
+
     def slug(self) -> str:
         """A short file-name-safe description: countries, organizations, date range."""
         parts = []

@@ -128,3 +128,11 @@ def plotly_text(value) -> str:
     """A data value as Plotly text: '<', '>' and '&' as entities (Plotly shows them as characters and never
     reads them as tags), '%' too, so a value concatenated into a hover template cannot reference data."""
     return html.escape(str(value), quote=False).replace("%", "&#37;")
+
+
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def escape_markdown(value: str) -> str:
+    """Data shown inside Streamlit markdown (a caption) as the characters it holds, never as formatting."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in value)

@@ -545,3 +545,11 @@ def test_an_ignored_organization_says_why(app, models):
     assert "org: 'No Such Lab' — not an organization in the data, ignored" in text
     assert "country: 'XX' — not a country with releases in the data" in "\n".join(
         t.value for t in app("overview", country=["XX"]).text)
+
+
+def test_a_one_line_summary_of_the_filters_opens_every_page(app):
+    at = app("releases", country=["US", "CN"], access=["unrestricted"], date=["2023-01", "2024-06"])
+    line = next(c.value for c in at.caption if "Showing" in c.value)
+    assert line.replace("\\", "").endswith("Showing China and United States · unrestricted licences · 2023-01 to 2024-06")
+    plain = next(c.value for c in app("about").caption if "Showing" in c.value)
+    assert "all countries" in plain

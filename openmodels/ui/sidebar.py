@@ -11,6 +11,7 @@ from openmodels.countries import country_name
 from openmodels.filters import Filters
 from openmodels.ui import links, routing
 from openmodels.ui.db import query
+from openmodels.text import escape_markdown
 
 PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000]
 FILTERS_KEY = "_filters"
@@ -143,4 +144,9 @@ def filters() -> Filters:
     opens the slot at the top of the page where app.py lists URL values that were ignored."""
     routing.ensure_routed()
     links.open_notice_slot()
-    return st.session_state.get(FILTERS_KEY) or Filters()
+    f = st.session_state.get(FILTERS_KEY) or Filters()
+    bounds = query("data_bounds").row(0, named=True)
+    # One line above the first chart says what the page shows (on a phone the sidebar is folded away).
+    st.caption(":material/filter_alt: Showing " + escape_markdown(f.describe(
+        date(bounds["first_release"].year, 1, 1), max(bounds["last_release"], date.fromisoformat(contract().data_as_of)))))
+    return f
