@@ -24,11 +24,13 @@ COUNTRY_COLORS = {
     "United States": "#0072B2", "China": "#D55E00", "Rest of world": "#009E73",
 }
 EXTRA_COLORS = ["#9C755F", "#76B7B2", "#EDC948", "#FF9DA7", "#59A14F", "#BAB0AC", "#F28E2B", "#4E79A7"]
+# Classes and windows get their own palette (Paul Tol's PRGn and greys), never a country's colour: orange is
+# China and nothing else.
 CLASS_COLORS = {
-    "unrestricted": "#009E73", "restricted-use": "#E69F00", "non-commercial": "#CC79A7",
-    "unconfirmed": "#BBBBBB",
-    "weights": "#8C8C8C", "weights+code": "#56B4E9", "weights+code+data": "#0072B2",
-    "before": "#8C8C8C", "after": "#D55E00",
+    "unrestricted": "#1B7837", "restricted-use": "#ACD39E", "non-commercial": "#762A83",
+    "unconfirmed": "#DDDDDD",
+    "weights": "#E7D4E8", "weights+code": "#C2A5CF", "weights+code+data": "#9970AB",
+    "before": "#BBBBBB", "after": "#4D4D4D",
 }
 # Stacking order of the class charts, bottom first: the open end at the base, the unknown on top.
 CLASS_ORDER = ["unrestricted", "restricted-use", "non-commercial", "weights", "weights+code", "weights+code+data",

@@ -77,3 +77,9 @@ def test_moe_share_and_licence_periods_say_to_date_too():
                         "releases": [10, 6], "moe_releases": [5, 3], "moe_share_pct": [50.0, 50.0]})
     fig = moe_share_chart(moe, "year", as_of=date(2026, 12, 2))
     assert [c[2] for c in fig.data[0].customdata] == ["2025", "2026 to date"]
+
+
+def test_no_class_or_window_colour_is_a_country_colour():
+    from openmodels.charts import CLASS_COLORS, COUNTRY_COLORS, EXTRA_COLORS
+    countries = {c.lower() for c in list(COUNTRY_COLORS.values()) + EXTRA_COLORS}
+    assert not countries & {c.lower() for c in CLASS_COLORS.values()}

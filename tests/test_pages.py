@@ -553,3 +553,9 @@ def test_a_one_line_summary_of_the_filters_opens_every_page(app):
     assert line.replace("\\", "").endswith("Showing China and United States · unrestricted licences · 2023-01 to 2024-06")
     plain = next(c.value for c in app("about").caption if "Showing" in c.value)
     assert "all countries" in plain
+
+
+def test_the_parameter_slider_reaches_the_largest_model(app, models):
+    slider = next(s for s in app("explorer").select_slider if s.key == "params")
+    top = models["params_total_b"].max()
+    assert float(slider.options[-1].removesuffix("B")) >= top > float(slider.options[-2].removesuffix("B"))

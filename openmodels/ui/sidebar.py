@@ -13,7 +13,7 @@ from openmodels.ui import links, routing
 from openmodels.ui.db import query
 from openmodels.text import escape_markdown
 
-PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000]
+PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000, 3000, 5000, 10000, 20000]
 FILTERS_KEY = "_filters"
 EVIDENCE_HELP = ("How well each row is supported. primary: the publisher's own card, post, repo or paper was read. "
                  "reference: facts from Epoch AI's or the ATOM Project's curated datasets, not re-read here. "
@@ -55,6 +55,12 @@ def month_starts(first: date, last: date) -> list[date]:
 def month_end(start: date) -> date:
     """The last day of the month that starts on `start`."""
     return (date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)) - timedelta(days=1)
+
+
+def param_ladder(largest: float | None) -> list[float]:
+    """The parameter slider's steps, up to the first one that holds the largest model in the data."""
+    top = next((i for i, v in enumerate(PARAM_LADDER) if largest is not None and v >= largest), len(PARAM_LADDER) - 1)
+    return PARAM_LADDER[:top + 1]
 
 
 def _parse_params(text: str) -> float:
@@ -122,7 +128,7 @@ def sidebar_filters() -> Filters:
     evidence = sb.multiselect("Evidence", evidence_opts, key="evidence", bind="query-params", persist_state="session",
                               placeholder="All grades", help=EVIDENCE_HELP)
 
-    ladder = PARAM_LADDER
+    ladder = param_ladder(bounds["max_params_b"])
     links.guard_range("params", _parse_params, ladder[0], ladder[-1], (ladder[0], ladder[-1]), form=_fmt_params)
     p_lo, p_hi = sb.select_slider("Total parameters (billions)", options=ladder, value=(ladder[0], ladder[-1]),
                                   key="params", bind="query-params", persist_state="session",
