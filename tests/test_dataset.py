@@ -60,3 +60,4 @@ def test_about_a_dozen_events_are_key_and_they_span_the_story():
     assert 10 <= len(key) <= 14
     assert {"deepseek-r1-release", "openai-gpt-oss-release", "us-ai-action-plan"} <= set(key)
     assert {e["category"] for e in key.values()} >= {"release", "export-control", "policy", "corporate-strategy"}
+    assert all(e["label"] for e in key.values()) and not any(e["label"] for e in events if e["key"] == "false")

@@ -208,6 +208,10 @@ def test_events_timeline_says_which_events_are_key(db, fixture_dir):
     want = dict(zip(events["event_id"], events["key"] == "true"))
     assert dict(zip(got["event_id"], got["key"])) == want
     assert 0 < sum(want.values()) < len(want)  # the fixture has key and other events
+    labels = dict(zip(events["event_id"], events["label"]))
+    assert {r["event_id"]: r["label"] for r in got.filter("key").iter_rows(named=True)} == {
+        i: labels[i] for i, k in want.items() if k}
+    assert got.filter(~pl.col("key"))["label"].is_null().all()
 
 
 def test_options_bounds_meta_and_detail(db, models):
