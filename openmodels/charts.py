@@ -32,6 +32,14 @@ CLASS_COLORS = {
     "weights": "#E7D4E8", "weights+code": "#C2A5CF", "weights+code+data": "#9970AB",
     "before": "#BBBBBB", "after": "#4D4D4D",
 }
+# Event markers by category: dark tones apart from the country colors, so a marker never reads as a country.
+EVENT_CATEGORY_COLORS = {
+    "policy": "#332288", "export-control": "#882255", "corporate-strategy": "#7B4B2A", "release": "#2B2B2B",
+    "statement": "#8E6C8A", "market": "#1F5F5B", "ecosystem": "#6B7F8C",
+}
+# Key events' labels sit in rows above the plot; a label's width is guessed from its length and an assumed
+# plot width, and a label takes the lowest row where it clears the previous label's end.
+EVENT_LABELS = {"font_size": 11, "char_px": 6.6, "gap_px": 10, "row_px": 15, "plot_px": 850, "max_rows": 4}
 # Stacking order of the class charts, bottom first: the open end at the base, the unknown on top.
 CLASS_ORDER = ["unrestricted", "restricted-use", "non-commercial", "weights", "weights+code", "weights+code+data",
                "before", "after", "unconfirmed"]
@@ -361,33 +369,109 @@ def events_timeline_chart(df: pl.DataFrame) -> go.Figure:
         part = df.filter(pl.col("category") == cat)
         fig.add_trace(go.Scatter(
             x=part["date"].to_list(), y=[plotly_text(cat)] * part.height, mode="markers", name=plotly_text(cat),
-            marker=dict(size=11, symbol="line-ns-open", line_width=2),
+            marker=dict(size=11, symbol="line-ns-open", line=dict(width=2, color=_event_color(cat)),
+                        color=_event_color(cat)),
             customdata=_custom(part, "title", "actor"),
             hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     return _layout(fig, "Events timeline", "Date", "Category", legend="Category", showlegend=False,
                    height=max(300, 60 * df["category"].n_unique() + 120))
 
 
+def _event_color(category: str) -> str:
+    return EVENT_CATEGORY_COLORS.get(category, EVENT_SYMBOL_COLOR)
+
+
+def _x_dates(fig: go.Figure, dates: list) -> list[date]:
+    """The days the figure's traces and the events span (for the label layout)."""
+    days = [d for d in dates if isinstance(d, date)]
+    for trace in fig.data:
+        for v in getattr(trace, "x", None) or ():
+            if isinstance(v, datetime):
+                days.append(v.date())
+            elif isinstance(v, date):
+                days.append(v)
+            elif isinstance(v, str) and len(v) >= 10:
+                try:
+                    days.append(date.fromisoformat(v[:10]))
+                except ValueError:
+                    pass
+    return days
+
+
+def event_label_rows(days: list[date], labels: list[str], span_days: int) -> list[int]:
+    """The row (0 = just above the plot) of each label, days in order: the lowest row whose last label
+    ends before this one starts, else the row that frees up first."""
+    cfg = EVENT_LABELS
+    days_per_px = max(span_days, 1) / cfg["plot_px"]
+    ends: list[float] = []
+    rows = []
+    for day, label in zip(days, labels):
+        start = day.toordinal()
+        row = next((i for i, end in enumerate(ends) if end <= start), None)
+        if row is None:
+            if len(ends) < cfg["max_rows"]:
+                ends.append(0.0)
+                row = len(ends) - 1
+            else:
+                row = min(range(len(ends)), key=ends.__getitem__)
+        ends[row] = start + (len(label) * cfg["char_px"] + cfg["gap_px"]) * days_per_px
+        rows.append(row)
+    return rows
+
+
 def add_event_markers(fig: go.Figure, events: pl.DataFrame) -> go.Figure:
-    """Mark events on a time-axis chart: faint vertical lines and a hoverable triangle at the top,
-    each drawn as one trace on a hidden 0..1 axis (one trace renders far faster than a shape per event)."""
+    """Mark events on a time-axis chart: per category, faint vertical lines and a hoverable triangle at the
+    top, in the category's color, on a hidden 0..1 axis (one trace per category renders far faster than a
+    shape per event). Key events are labelled above the plot, in rows so that labels do not overlap."""
     if events.is_empty():
         return fig
-    dates = events["date"].to_list()
-    xs, ys = [], []
-    for d in dates:
-        xs += [d, d, None]
-        ys += [0, 1, None]
-    fig.add_trace(go.Scatter(
-        x=xs, y=ys, yaxis="y2", mode="lines", line=dict(color=EVENT_SYMBOL_COLOR, width=1, dash="dot"),
-        opacity=0.35, hoverinfo="skip", showlegend=False, name="Event lines"))
-    fig.add_trace(go.Scatter(
-        x=dates, y=[1.0] * len(dates), yaxis="y2", mode="markers", name="Events",
-        marker=dict(symbol="triangle-down", size=11, color=EVENT_SYMBOL_COLOR),
-        customdata=_custom(events, "title", "category"),
-        hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
-    fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.04], visible=False, fixedrange=True))
+    present = set(events["category"].to_list())
+    categories = [c for c in EVENT_CATEGORY_COLORS if c in present] + sorted(present - set(EVENT_CATEGORY_COLORS))
+    for cat in categories:
+        part = events.filter(pl.col("category") == cat)
+        dates = part["date"].to_list()
+        color, group = _event_color(cat), f"event:{cat}"
+        xs, ys = [], []
+        for d in dates:
+            xs += [d, d, None]
+            ys += [0, 1, None]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, yaxis="y2", mode="lines", line=dict(color=color, width=1, dash="dot"), opacity=0.35,
+            hoverinfo="skip", showlegend=False, legendgroup=group, name=f"Event lines: {plotly_text(cat)}"))
+        fig.add_trace(go.Scatter(
+            x=dates, y=[1.0] * len(dates), yaxis="y2", mode="markers", name=f"Event: {plotly_text(cat)}",
+            legendgroup=group, cliponaxis=False,
+            marker=dict(symbol="triangle-down", size=13, color=color, line=dict(width=1, color="white")),
+            hoverlabel=dict(bgcolor=color, font=dict(color="white")),
+            customdata=_custom(part, "title", "category"),
+            hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
+    fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.04], visible=False, fixedrange=True),
+                      hoverdistance=30)
+    _label_key_events(fig, events)
     return fig
+
+
+def _label_key_events(fig: go.Figure, events: pl.DataFrame) -> None:
+    if "key" not in events.columns:
+        return
+    key = events.filter(pl.col("key").fill_null(False)).sort("date", "event_id")
+    if key.is_empty():
+        return
+    days = _x_dates(fig, events["date"].to_list())
+    labels = [row["label"] or row["title"] for row in key.iter_rows(named=True)]
+    rows = event_label_rows(key["date"].to_list(), labels, (max(days) - min(days)).days)
+    cfg = EVENT_LABELS
+    for row, label, r in zip(key.iter_rows(named=True), labels, rows):
+        fig.add_annotation(
+            x=row["date"], xref="x", y=1, yref="paper", yanchor="bottom", xanchor="left", xshift=-4,
+            yshift=2 + r * cfg["row_px"], showarrow=False, text=plotly_text(label),
+            hovertext=plotly_text(f"{row['date']:%Y-%m-%d} · {row['title']}"),
+            font=dict(size=cfg["font_size"], color=_event_color(row["category"])), name=f"key:{row['event_id']}")
+    band = (max(rows) + 1) * cfg["row_px"] + 6
+    top = (fig.layout.margin.t or 60) + band
+    fig.update_layout(margin_t=top, title=dict(yref="container", y=1, yanchor="top", pad=dict(t=16)))
+    if fig.layout.height:
+        fig.update_layout(height=fig.layout.height + band)
 
 
 COMPUTE_TICKS = [1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26]

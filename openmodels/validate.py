@@ -382,6 +382,15 @@ def not_in_future(pt: ParsedTable, today: date) -> None:
 
 
 @rule
+def key_event_labelled(pt: ParsedTable, today: date) -> None:
+    for line, row in pt.rows():
+        if row["key"] == "true" and not row["label"].strip():
+            pt.v(line, "label", row["label"], "a key event needs a short label for the charts")
+        elif row["key"] == "false" and row["label"]:
+            pt.v(line, "label", row["label"], "only a key event has a label (set key to 'true', or empty the label)")
+
+
+@rule
 def positive_params(pt: ParsedTable, today: date) -> None:
     for line, row in pt.rows():
         for col in ("params_total_b", "params_active_b"):

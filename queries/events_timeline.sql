@@ -1,7 +1,7 @@
 -- Events in the date range, narrowed to $categories and $event_countries when any are chosen,
--- with the related model's name.
+-- with the related model's name, and whether it is a key event (labelled on charts by default) with its label.
 SELECT e.event_id, e.date, e.title, e.category, e.country, e.actor, e.description, e.source_url,
-       e.model_id, m.name AS model_name
+       e.model_id, m.name AS model_name, e.key, e.label
 FROM events e
 LEFT JOIN models m USING (model_id)
 WHERE (len($categories::VARCHAR[]) = 0 OR list_contains($categories::VARCHAR[], e.category))

@@ -67,18 +67,20 @@ MODELS = [
 EVENTS = [
     {"event_id": "gpt2-full-release", "date": "2019-11-05", "title": "GPT-2 1.5B released", "category": "release",
      "country": "US", "actor": "OpenAI", "description": "OpenAI released the largest GPT-2.",
-     "source_url": "https://example.org/gpt2", "model_id": "gpt2-xl"},
+     "source_url": "https://example.org/gpt2", "model_id": "gpt2-xl", "key": "false", "label": ""},
     {"event_id": "export-controls-2022", "date": "2022-10-07", "title": "US chip export controls", "category": "export-control",
-     "country": "US", "actor": "BIS", "description": "Rules on advanced chips.", "source_url": "https://example.org/bis", "model_id": ""},
+     "country": "US", "actor": "BIS", "description": "Rules on advanced chips.", "source_url": "https://example.org/bis", "model_id": "", "key": "true",
+     "label": "US chip rules"},
     {"event_id": "eu-ai-act-in-force", "date": "2024-08-01", "title": "EU AI Act enters into force", "category": "policy",
      "country": "EU", "actor": "European Union", "description": "The AI Act entered into force.",
-     "source_url": "https://example.org/aiact", "model_id": ""},
+     "source_url": "https://example.org/aiact", "model_id": "", "key": "false", "label": ""},
     {"event_id": "deepseek-r1-release", "date": "2025-01-20", "title": "DeepSeek-R1 released", "category": "release",
      "country": "CN", "actor": "DeepSeek", "description": "DeepSeek released R1 under MIT.",
-     "source_url": "https://example.org/r1", "model_id": "deepseek-r1"},
+     "source_url": "https://example.org/r1", "model_id": "deepseek-r1", "key": "true",
+     "label": "DeepSeek-R1"},
     {"event_id": "gpt-oss-release", "date": "2025-08-05", "title": "gpt-oss released", "category": "release",
      "country": "US", "actor": "OpenAI", "description": "OpenAI's first open weights since GPT-2.",
-     "source_url": "https://example.org/gptoss", "model_id": "gpt-oss-120b"},
+     "source_url": "https://example.org/gptoss", "model_id": "gpt-oss-120b", "key": "false", "label": ""},
 ]
 
 

@@ -100,7 +100,7 @@ CASES = [
      ["models.csv:1:model_id: 'model_id' — file starts with a UTF-8 byte-order mark (BOM); "
       "save it as UTF-8 without BOM"]),
     ("crlf-line-ends", raw("events.csv", lambda b: b.replace(b"\n", b"\r\n")),
-     ["events.csv:1:model_id: 'event_id,date,title,category,country,actor,description,sourc' — "
+     ["events.csv:1:label: 'event_id,date,title,category,country,actor,description,sourc' — "
       "line ends with CR LF (Windows); save the file with LF line ends"]),
     ("non-utf8-bytes", raw("models.csv", non_utf8),
      ["models.csv:5:name: 'mistral-7b,MISTRAL-\ufffd7B,Mistral,Mistral AI,FR,2023-09-27,day,' — "
@@ -126,6 +126,20 @@ CASES = [
      [f"models.csv:5:context_tokens: '32k' — {WHOLE}"]),
     ("boolean-type", edit(3, reasoning="yes"),
      ["models.csv:5:reasoning: 'yes' — not 'true' or 'false'"]),
+    ("event-key-not-boolean", edit(2, table="events", key="yes"),
+     ["events.csv:4:key: 'yes' — not 'true' or 'false'"]),
+    ("event-key-capitalised", edit(1, table="events", key="True"),
+     ["events.csv:3:key: 'True' — not 'true' or 'false'"]),
+    ("event-key-missing", edit(0, table="events", key=""),
+     ["events.csv:2:key: '' — required value is missing"]),
+    ("event-key-column-missing", raw("events.csv", drop_column("key")),
+     ["events.csv:1:key: '' — required column is missing from the header"]),
+    ("event-key-without-label", edit(1, table="events", label=""),
+     ["events.csv:3:label: '' — a key event needs a short label for the charts"]),
+    ("event-label-without-key", edit(2, table="events", label="EU AI Act"),
+     ["events.csv:4:label: 'EU AI Act' — only a key event has a label (set key to 'true', or empty the label)"]),
+    ("event-label-too-long", edit(3, table="events", label="DeepSeek releases DeepSeek-R1 under MIT"),
+     ["events.csv:5:label: 'DeepSeek releases DeepSeek-R1 under MIT' — longer than 32 characters"]),
     ("impossible-date", edit(3, release_date="2023-02-30"),
      ["models.csv:5:release_date: '2023-02-30' — not a date YYYY-MM-DD"]),
     ("date-before-2018", edit(3, release_date="2017-06-01"),

@@ -34,6 +34,11 @@ def test_build_writes_typed_tables_and_leaves_no_temp_files(tmp_path):
                      .fetchall())
     assert types["release_date"] == "DATE" and types["params_total_b"] == "DOUBLE"
     assert types["reasoning"] == "BOOLEAN" and types["experts_total"] == "BIGINT"
+    with duckdb.connect(str(tmp_path / DB_NAME), read_only=True) as con:
+        keys = dict(con.execute("SELECT event_id, key FROM events").fetchall())
+        key_type = con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name='events' AND column_name='key'")
+        assert key_type.fetchall() == [("BOOLEAN",)]
+    assert keys == {e["event_id"]: e["key"] == "true" for e in EVENTS}
 
 
 def test_failed_write_keeps_the_old_database(tmp_path, monkeypatch):

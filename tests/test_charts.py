@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import plotly.graph_objects as go
 import polars as pl
 
-from openmodels.charts import SHARE_MIN_RELEASES, moe_share_chart
+from openmodels.charts import (COUNTRY_COLORS, EVENT_CATEGORY_COLORS, EVENT_LABELS, EXTRA_COLORS, SHARE_MIN_RELEASES,
+                               add_event_markers, cumulative_chart, event_label_rows, events_timeline_chart,
+                               moe_share_chart)
+from openmodels.contract import contract
 
 
 def test_moe_share_fades_small_samples_breaks_lines_and_marks_fifty_percent():
@@ -83,3 +87,87 @@ def test_no_class_or_window_colour_is_a_country_colour():
     from openmodels.charts import CLASS_COLORS, COUNTRY_COLORS, EXTRA_COLORS
     countries = {c.lower() for c in list(COUNTRY_COLORS.values()) + EXTRA_COLORS}
     assert not countries & {c.lower() for c in CLASS_COLORS.values()}
+
+
+def _events(**extra) -> pl.DataFrame:
+    frame = pl.DataFrame({
+        "event_id": ["rules-22", "llama-2", "act", "r1", "v3", "gpt-oss"],
+        "date": [date(2022, 10, 7), date(2023, 7, 18), date(2024, 8, 1), date(2025, 1, 20), date(2024, 12, 26),
+                 date(2025, 8, 5)],
+        "title": ["US chip export controls", "Llama 2 released", "EU AI Act in force", "DeepSeek-R1 released",
+                  "DeepSeek-V3 released", "gpt-oss released"],
+        "category": ["export-control", "release", "policy", "release", "release", "release"],
+        "actor": ["BIS", "Meta", "EU", "DeepSeek", "DeepSeek", "OpenAI"],
+        "key": [True, True, False, True, False, True],
+        "label": ["US chip rules", "Llama 2", None, "DeepSeek-R1", None, "gpt-oss"],
+    })
+    return frame.with_columns(**{k: pl.lit(v) for k, v in extra.items()})
+
+
+def _base() -> go.Figure:
+    return cumulative_chart(pl.DataFrame({
+        "period_start": [date(2022, 1, 1), date(2025, 12, 1)], "country_group": ["US", "US"],
+        "cumulative_releases": [1, 9]}))
+
+
+def test_event_markers_are_one_trace_per_category_in_its_color_with_a_legend_entry():
+    fig = add_event_markers(_base(), _events())
+    markers = {t.name: t for t in fig.data if t.name and t.name.startswith("Event: ")}
+    assert list(markers) == ["Event: policy", "Event: export-control", "Event: release"]  # the contract's order
+    for name, trace in markers.items():
+        cat = name.removeprefix("Event: ")
+        assert trace.marker.color == EVENT_CATEGORY_COLORS[cat] and trace.showlegend is not False
+        assert trace.yaxis == "y2" and set(trace.y) == {1.0} and trace.hoverinfo != "skip"
+        assert [c[1] for c in trace.customdata] == [cat] * len(trace.x)
+    assert sorted(markers["Event: release"].x) == [date(2023, 7, 18), date(2024, 12, 26), date(2025, 1, 20),
+                                                   date(2025, 8, 5)]
+    lines = [t for t in fig.data if t.mode == "lines" and t.yaxis == "y2"]
+    assert lines and all(t.hoverinfo == "skip" and t.showlegend is False for t in lines)
+    assert {t.line.color for t in lines} == set(EVENT_CATEGORY_COLORS[c] for c in ("export-control", "release", "policy"))
+    # a marker and its category's lines share a legend group: one click hides both
+    assert {t.legendgroup for t in lines} == {t.legendgroup for t in markers.values()}
+    # the marker traces are drawn last, over the data, so the data never covers their hover
+    assert all(t.name.startswith("Event") for t in fig.data[1:])
+
+
+def test_event_category_colors_are_apart_from_the_country_colors():
+    assert set(EVENT_CATEGORY_COLORS) == set(contract().table("events").field("category").constraints["enum"])
+    assert not set(EVENT_CATEGORY_COLORS.values()) & (set(COUNTRY_COLORS.values()) | set(EXTRA_COLORS))
+    assert len(set(EVENT_CATEGORY_COLORS.values())) == len(EVENT_CATEGORY_COLORS)
+
+
+def test_only_key_events_are_labelled_and_the_labels_do_not_share_a_row_where_they_would_overlap():
+    fig = add_event_markers(_base(), _events())
+    labels = {a.text: a for a in fig.layout.annotations}
+    assert sorted(labels) == ["DeepSeek-R1", "Llama 2", "US chip rules", "gpt-oss"]
+    assert labels["DeepSeek-R1"].font.color == EVENT_CATEGORY_COLORS["release"]
+    assert labels["US chip rules"].font.color == EVENT_CATEGORY_COLORS["export-control"]
+    assert labels["DeepSeek-R1"].hovertext == "2025-01-20 · DeepSeek-R1 released"
+    assert all(a.yref == "paper" and a.y == 1 and a.yanchor == "bottom" for a in labels.values())
+    assert fig.layout.margin.t > 60  # room for the labels above the plot, under the title
+    assert add_event_markers(_base(), _events(key=False)).layout.annotations == ()
+
+
+def test_event_label_rows_stack_close_labels_and_reuse_a_row_once_it_is_free():
+    days = [date(2025, 7, 11), date(2025, 7, 23), date(2025, 7, 30), date(2026, 4, 10)]
+    rows = event_label_rows(days, ["OpenAI delays open model", "US AI Action Plan", "Meta 'careful'", "Alibaba"],
+                            span_days=1000)
+    assert rows[:3] == [0, 1, 2]  # a week or two apart: each on its own row
+    assert rows[3] == 0  # months later the lowest row is free again
+    crowded = event_label_rows([date(2025, 1, d) for d in range(1, 10)], ["label"] * 9, span_days=2500)
+    assert max(crowded) == EVENT_LABELS["max_rows"] - 1
+
+
+def test_event_text_reaches_plotly_escaped():
+    hostile = '<a href="https://evil.example">x</a>'
+    events = _events().with_columns(pl.lit(hostile).alias("title"), pl.lit(hostile).alias("label"))
+    fig = add_event_markers(_base(), events)
+    texts = [c[0] for t in fig.data if t.customdata is not None for c in t.customdata]
+    texts += [a.text for a in fig.layout.annotations] + [a.hovertext for a in fig.layout.annotations]
+    assert texts and all("<a " not in s and "&lt;a href" in s for s in texts)
+
+
+def test_the_events_timeline_uses_the_category_colors():
+    fig = events_timeline_chart(_events())
+    assert {t.name: t.marker.line.color for t in fig.data} == {
+        c: EVENT_CATEGORY_COLORS[c] for c in ("export-control", "policy", "release")}

@@ -52,3 +52,12 @@ def test_coverage_targets_compare_with_the_data_as_of_date():
     newer = models.with_columns(pl.lit(as_of - timedelta(days=60)).alias("release_date"))
     fresh = {r["measure"]: r for r in coverage(newer, n_events=0).iter_rows(named=True)}
     assert fresh["days since newest release"]["met"] == "yes"
+
+
+def test_about_a_dozen_events_are_key_and_they_span_the_story():
+    events = list(csv.DictReader(open(DATA_DIR / "events.csv", encoding="utf-8")))
+    key = {e["event_id"]: e for e in events if e["key"] == "true"}
+    assert 10 <= len(key) <= 14
+    assert {"deepseek-r1-release", "openai-gpt-oss-release", "us-ai-action-plan"} <= set(key)
+    assert {e["category"] for e in key.values()} >= {"release", "export-control", "policy", "corporate-strategy"}
+    assert all(e["label"] for e in key.values()) and not any(e["label"] for e in events if e["key"] == "false")

@@ -218,7 +218,7 @@ def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
             assert drawn == sorted(str(d) for d in frame["date"])
             continue
         column = VALUE_COLUMN.get(key) or frame.columns[-1]
-        traces = [t for t in spec["data"] if t.get("name") not in ("Events", "Event lines")
+        traces = [t for t in spec["data"] if not t.get("name", "").startswith("Event")
                   and "frontier" not in t.get("name", "") and "record" not in t.get("name", "")]
         axis = "x" if key == "top_lic" else "y"
         drawn = sorted(v for t in traces for v in t[axis] if v is not None)
@@ -289,12 +289,33 @@ def test_event_markers_on_every_time_chart(app, fixture_dir, page):
     at = app(page, events=["true"], events_cat=["release", "policy"])
     events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
     want = sorted(events.filter(pl.col("category").is_in(["release", "policy"]))["date"].to_list())
-    marked = [c for c in charts(at) if any(t.get("name") == "Events" for t in c["data"])]
+    marked = [c for c in charts(at) if event_traces(c)]
     assert marked, "a time chart shows the events"
     for spec in marked:
-        trace = next(t for t in spec["data"] if t.get("name") == "Events")
-        assert sorted(trace["x"]) == want
-        assert all(title for title, _ in trace["customdata"])
+        traces = event_traces(spec)
+        assert sorted(x for t in traces for x in t["x"]) == want
+        assert all(title for t in traces for title, _ in t["customdata"])
+
+
+def event_traces(spec: dict) -> list[dict]:
+    """The event marker traces of a chart: one per category, named 'Event: <category>'."""
+    return [t for t in spec["data"] if t.get("name", "").startswith("Event: ")]
+
+
+def test_overview_with_events_draws_one_marker_trace_per_category_and_labels_the_key_events(app, fixture_dir):
+    from openmodels.charts import EVENT_CATEGORY_COLORS
+
+    at = app("overview", events=["true"])
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    spec = next(c for c in charts(at) if event_traces(c))
+    traces = {t["name"]: t for t in event_traces(spec)}
+    assert sorted(traces) == sorted(f"Event: {c}" for c in events["category"].unique())
+    for name, trace in traces.items():
+        cat = name.removeprefix("Event: ")
+        assert trace["marker"]["color"] == EVENT_CATEGORY_COLORS[cat]
+        assert len(trace["x"]) == events.filter(pl.col("category") == cat).height
+    labels = [a["text"] for a in spec["layout"].get("annotations", [])]
+    assert sorted(labels) == sorted(events.filter(pl.col("key") == "true")["label"])
 
 
 def test_the_evidence_filter_from_a_link_narrows_the_explorer_and_is_in_its_download(app, models, downloads):
@@ -342,13 +363,14 @@ def test_overview_and_releases_say_that_months_after_the_cross_check_undercount(
 def test_compute_draws_every_model_with_a_figure_and_marks_the_export_controls_by_default(app, fixture_dir, models):
     at = app("compute")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    points = [t for t in spec["data"] if t.get("mode") == "markers" and t.get("name") != "Events"]
+    points = [t for t in spec["data"] if t.get("mode") == "markers" and not t.get("name", "").startswith("Event")]
     want = models.filter(pl.col("training_compute_flop").is_not_null())
     assert sorted(y for t in points for y in t["y"]) == pytest.approx(
         sorted(want["training_compute_flop"].cast(pl.Float64).to_list()))
     events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
-    marked = next(t for t in spec["data"] if t.get("name") == "Events")
-    assert [c[1] for c in marked["customdata"]] == ["export-control"] * events.filter(
+    marked = event_traces(spec)
+    assert [t["name"] for t in marked] == ["Event: export-control"]
+    assert [c[1] for c in marked[0]["customdata"]] == ["export-control"] * events.filter(
         pl.col("category") == "export-control").height
 
 

@@ -201,6 +201,19 @@ def test_events_timeline_and_window(db, fixture_dir, models):
         assert r["releases"] == sides[r["event_window"]].filter(pl.col("country") == r["country_group"]).height
 
 
+def test_events_timeline_says_which_events_are_key(db, fixture_dir):
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    got = db.run("events_timeline", {"categories": [], "event_countries": [], "date_from": None, "date_to": None})
+    assert got.schema["key"] == pl.Boolean
+    want = dict(zip(events["event_id"], events["key"] == "true"))
+    assert dict(zip(got["event_id"], got["key"])) == want
+    assert 0 < sum(want.values()) < len(want)  # the fixture has key and other events
+    labels = dict(zip(events["event_id"], events["label"]))
+    assert {r["event_id"]: r["label"] for r in got.filter("key").iter_rows(named=True)} == {
+        i: labels[i] for i, k in want.items() if k}
+    assert got.filter(~pl.col("key"))["label"].is_null().all()
+
+
 def test_options_bounds_meta_and_detail(db, models):
     opts = db.run("country_options", {})
     assert dict(opts.rows()) == dict(models.group_by("country").len().rows())
