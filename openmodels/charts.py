@@ -274,7 +274,8 @@ def _x_dates(fig: go.Figure, dates: list) -> list[date]:
     """The days the figure's traces and the events span (for the label layout)."""
     days = [d for d in dates if isinstance(d, date)]
     for trace in fig.data:
-        for v in getattr(trace, "x", None) or ():
+        xs = getattr(trace, "x", None)
+        for v in (() if xs is None else xs):
             if isinstance(v, datetime):
                 days.append(v.date())
             elif isinstance(v, date):
@@ -344,11 +345,11 @@ def add_event_markers(fig: go.Figure, events: pl.DataFrame) -> go.Figure:
 def _label_key_events(fig: go.Figure, events: pl.DataFrame) -> None:
     if "key" not in events.columns:
         return
-    key = events.filter(pl.col("key").fill_null(False)).sort("date", "event_id")
+    key = events.filter(pl.col("key").fill_null(False)).sort("date", maintain_order=True)
     if key.is_empty():
         return
     days = _x_dates(fig, events["date"].to_list())
-    labels = [row["label"] or row["title"] for row in key.iter_rows(named=True)]
+    labels = [row.get("label") or row["title"] for row in key.iter_rows(named=True)]
     rows = event_label_rows(key["date"].to_list(), labels, (max(days) - min(days)).days)
     cfg = EVENT_LABELS
     for row, label, r in zip(key.iter_rows(named=True), labels, rows):
@@ -358,7 +359,7 @@ def _label_key_events(fig: go.Figure, events: pl.DataFrame) -> None:
             arrowcolor=color, standoff=0, ax=0, ay=-(10 + r * cfg["row_px"]), axref="pixel", ayref="pixel",
             xanchor="left", yanchor="bottom", text=plotly_text(label), borderpad=0,
             hovertext=plotly_text(f"{row['date']:%Y-%m-%d} · {row['title']}"),
-            font=dict(size=cfg["font_size"], color=color), name=f"key:{row['event_id']}")
+            font=dict(size=cfg["font_size"], color=color))
     band = 10 + (max(rows) + 1) * cfg["row_px"]
     top = (fig.layout.margin.t or 60) + band
     fig.update_layout(margin_t=top, title=dict(yref="container", y=1, yanchor="top", pad=dict(t=16)),
