@@ -37,9 +37,9 @@ EVENT_CATEGORY_COLORS = {
     "policy": "#332288", "export-control": "#882255", "corporate-strategy": "#7B4B2A", "release": "#2B2B2B",
     "statement": "#8E6C8A", "market": "#1F5F5B", "ecosystem": "#6B7F8C",
 }
-# Key events' labels sit in rows above the plot; a label's width is guessed from its length and an assumed
-# plot width, and a label takes the lowest row where it clears the previous label's end.
-EVENT_LABELS = {"font_size": 11, "char_px": 6.6, "gap_px": 10, "row_px": 15, "plot_px": 850, "max_rows": 4}
+# Key events' labels sit in rows above the plot, each joined to its marker by a thin leader line; a label's
+# width is guessed from its length and a plot width a little narrower than a page's chart (see event_label_rows).
+EVENT_LABELS = {"font_size": 11, "char_px": 5.6, "gap_px": 12, "row_px": 15, "plot_px": 620, "max_rows": 7}
 # Stacking order of the class charts, bottom first: the open end at the base, the unknown on top.
 CLASS_ORDER = ["unrestricted", "restricted-use", "non-commercial", "weights", "weights+code", "weights+code+data",
                "before", "after", "unconfirmed"]
@@ -385,7 +385,8 @@ def _x_dates(fig: go.Figure, dates: list) -> list[date]:
     """The days the figure's traces and the events span (for the label layout)."""
     days = [d for d in dates if isinstance(d, date)]
     for trace in fig.data:
-        for v in getattr(trace, "x", None) or ():
+        xs = getattr(trace, "x", None)
+        for v in (() if xs is None else xs):
             if isinstance(v, datetime):
                 days.append(v.date())
             elif isinstance(v, date):
@@ -399,23 +400,24 @@ def _x_dates(fig: go.Figure, dates: list) -> list[date]:
 
 
 def event_label_rows(days: list[date], labels: list[str], span_days: int) -> list[int]:
-    """The row (0 = just above the plot) of each label, days in order: the lowest row whose last label
-    ends before this one starts, else the row that frees up first."""
+    """The row (0 = just above the plot) of each label, days in order. Each label starts at its event and
+    runs right, and takes the row above every later label that starts under it: no two labels overlap and
+    no leader line (from the plot's top edge up to a label) crosses another label. Where that would need
+    more than max_rows rows, a label takes the lowest row that no later label under it uses (a leader may
+    then cross it), else the row whose label under it starts furthest right (the least overlap)."""
     cfg = EVENT_LABELS
     days_per_px = max(span_days, 1) / cfg["plot_px"]
-    ends: list[float] = []
-    rows = []
-    for day, label in zip(days, labels):
-        start = day.toordinal()
-        row = next((i for i, end in enumerate(ends) if end <= start), None)
-        if row is None:
-            if len(ends) < cfg["max_rows"]:
-                ends.append(0.0)
-                row = len(ends) - 1
-            else:
-                row = min(range(len(ends)), key=ends.__getitem__)
-        ends[row] = start + (len(label) * cfg["char_px"] + cfg["gap_px"]) * days_per_px
-        rows.append(row)
+    rows = [0] * len(days)
+    for i in range(len(days) - 1, -1, -1):
+        end = days[i].toordinal() + (len(labels[i]) * cfg["char_px"] + cfg["gap_px"]) * days_per_px
+        under = [j for j in range(i + 1, len(days)) if days[j].toordinal() <= end]
+        wanted = max((rows[j] + 1 for j in under), default=0)
+        if wanted < cfg["max_rows"]:
+            rows[i] = wanted
+            continue
+        first_start = {r: min((days[j] for j in under if rows[j] == r), default=None) for r in range(cfg["max_rows"])}
+        free = [r for r, start in first_start.items() if start is None]
+        rows[i] = free[0] if free else max(first_start, key=lambda r: (first_start[r], -r))
     return rows
 
 
@@ -454,24 +456,25 @@ def add_event_markers(fig: go.Figure, events: pl.DataFrame) -> go.Figure:
 def _label_key_events(fig: go.Figure, events: pl.DataFrame) -> None:
     if "key" not in events.columns:
         return
-    key = events.filter(pl.col("key").fill_null(False)).sort("date", "event_id")
+    key = events.filter(pl.col("key").fill_null(False)).sort("date", maintain_order=True)
     if key.is_empty():
         return
     days = _x_dates(fig, events["date"].to_list())
-    labels = [row["label"] or row["title"] for row in key.iter_rows(named=True)]
+    labels = [row.get("label") or row["title"] for row in key.iter_rows(named=True)]
     rows = event_label_rows(key["date"].to_list(), labels, (max(days) - min(days)).days)
     cfg = EVENT_LABELS
     for row, label, r in zip(key.iter_rows(named=True), labels, rows):
+        color = _event_color(row["category"])
         fig.add_annotation(
-            x=row["date"], xref="x", y=1, yref="paper", yanchor="bottom", xanchor="left", xshift=-4,
-            yshift=2 + r * cfg["row_px"], showarrow=False, text=plotly_text(label),
+            x=row["date"], xref="x", y=1, yref="paper", showarrow=True, arrowhead=0, arrowwidth=1,
+            arrowcolor=color, standoff=0, ax=0, ay=-(10 + r * cfg["row_px"]), axref="pixel", ayref="pixel",
+            xanchor="left", yanchor="bottom", text=plotly_text(label), borderpad=0,
             hovertext=plotly_text(f"{row['date']:%Y-%m-%d} · {row['title']}"),
-            font=dict(size=cfg["font_size"], color=_event_color(row["category"])), name=f"key:{row['event_id']}")
-    band = (max(rows) + 1) * cfg["row_px"] + 6
+            font=dict(size=cfg["font_size"], color=color))
+    band = 10 + (max(rows) + 1) * cfg["row_px"]
     top = (fig.layout.margin.t or 60) + band
-    fig.update_layout(margin_t=top, title=dict(yref="container", y=1, yanchor="top", pad=dict(t=16)))
-    if fig.layout.height:
-        fig.update_layout(height=fig.layout.height + band)
+    fig.update_layout(margin_t=top, title=dict(yref="container", y=1, yanchor="top", pad=dict(t=16)),
+                      height=(fig.layout.height or 450) + band)
 
 
 COMPUTE_TICKS = [1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26]

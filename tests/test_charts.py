@@ -148,14 +148,36 @@ def test_only_key_events_are_labelled_and_the_labels_do_not_share_a_row_where_th
     assert add_event_markers(_base(), _events(key=False)).layout.annotations == ()
 
 
+def _overlaps(days, labels, rows, span_days):
+    """Pairs of labels that share a row and overlap, by the estimate the layout uses."""
+    cfg, out = EVENT_LABELS, []
+    per_day = cfg["plot_px"] / span_days
+    for i in range(len(days)):
+        end_i = days[i].toordinal() + (len(labels[i]) * cfg["char_px"] + cfg["gap_px"]) / per_day
+        out += [(i, j) for j in range(i + 1, len(days)) if rows[j] == rows[i] and days[j].toordinal() <= end_i]
+    return out
+
+
 def test_event_label_rows_stack_close_labels_and_reuse_a_row_once_it_is_free():
     days = [date(2025, 7, 11), date(2025, 7, 23), date(2025, 7, 30), date(2026, 4, 10)]
-    rows = event_label_rows(days, ["OpenAI delays open model", "US AI Action Plan", "Meta 'careful'", "Alibaba"],
-                            span_days=1000)
-    assert rows[:3] == [0, 1, 2]  # a week or two apart: each on its own row
+    labels = ["OpenAI delays open model", "US AI Action Plan", "Meta 'careful'", "Alibaba"]
+    rows = event_label_rows(days, labels, span_days=1000)
+    assert rows[:3] == [2, 1, 0]  # a week or two apart: the earliest on top, so no leader line crosses a label
     assert rows[3] == 0  # months later the lowest row is free again
-    crowded = event_label_rows([date(2025, 1, d) for d in range(1, 10)], ["label"] * 9, span_days=2500)
-    assert max(crowded) == EVENT_LABELS["max_rows"] - 1
+    assert not _overlaps(days, labels, rows, 1000)
+    crowded = [date(2025, 1, d) for d in range(1, 20)]
+    rows = event_label_rows(crowded, ["label"] * 19, span_days=2500)
+    assert max(rows) == EVENT_LABELS["max_rows"] - 1  # never more rows than there is room for
+
+
+def test_the_shipped_key_events_get_labels_that_do_not_overlap():
+    from openmodels.contract import DATA_DIR
+
+    key = pl.read_csv(DATA_DIR / "events.csv", infer_schema=False).filter(pl.col("key") == "true").sort("date")
+    days = [date.fromisoformat(d) for d in key["date"]]
+    for span in (2920, 2000):  # 2019 to 2026, and a narrower date range
+        rows = event_label_rows(days, key["label"].to_list(), span)
+        assert not _overlaps(days, key["label"].to_list(), rows, span), span
 
 
 def test_event_text_reaches_plotly_escaped():
