@@ -210,7 +210,7 @@ def test_sliders_round_trip_through_a_copied_url(page, browser, server):
 def test_explorer_download_equals_the_csv_rows(page, server):
     open_page(page, server, "/explorer?country=FR&arch=moe")
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("Download these rows")).click()
+        page.get_by_role("button", name=re.compile("Download every matching row")).click()
     download = info.value
     assert download.suggested_filename == "explorer_models_FR.csv"
     got = pl.read_csv(download.path(), infer_schema=False)
@@ -260,7 +260,7 @@ def name_a_fresh_session_downloads(browser, server, model_id: str) -> str:
     page = context.new_page()
     open_page(page, server, "/explorer?q=" + quote(model_id))
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("Download these rows")).click()
+        page.get_by_role("button", name=re.compile("Download every matching row")).click()
     rows = pl.read_csv(info.value.path(), infer_schema=False).filter(pl.col("model_id") == model_id)
     context.close()
     return rows["name"].item()

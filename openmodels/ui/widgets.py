@@ -83,3 +83,12 @@ def coverage_note(as_of: date) -> None:
 
 def empty_state(message: str = "No models match the current filters.") -> None:
     st.info(message + " Widen the filters in the sidebar to see data.", icon=":material/filter_alt_off:")
+
+
+def page_number(label: str, key: str, pages: int) -> int:
+    """A page number from 1 to `pages`, bound to the URL; a link's page that does not exist is ignored with a
+    notice (Streamlit itself puts an out-of-range value back to 1, also when the filters leave fewer pages)."""
+    guard_single(key, list(range(1, pages + 1)), 1)
+    value = st.number_input(label, min_value=1, max_value=pages, value=1, step=1, key=key, bind="query-params",
+                            persist_state="session")
+    return value if isinstance(value, int) and 1 <= value <= pages else 1
