@@ -21,7 +21,7 @@ from openmodels.filters import Filters
 from openmodels.queries import Database, available_queries
 
 EXTRA = {"period": "quarter", "unit": "checkpoints", "top_n": 5, "metric": "total", "limit": 15, "categories": [],
-         "event_countries": [], "event_id": "deepseek-r1-release", "months": 6, "search": "",
+         "event_countries": [], "offset": 0, "event_id": "deepseek-r1-release", "months": 6, "search": "",
          "model_id": "deepseek-r1", "as_of": date(2026, 11, 23)}
 FILTERS = {"none": Filters(), "US+CN since 2023": Filters(countries=("US", "CN"), date_from=date(2023, 1, 1))}
 

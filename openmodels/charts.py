@@ -212,32 +212,29 @@ def _record_lines(fig: go.Figure, records: pl.DataFrame | None, value: str, labe
             hoverinfo="skip"))
 
 
-def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = None) -> go.Figure:
-    """Log-scale scatter of parameters over time: color = country, marker = architecture."""
+def scale_chart(df: pl.DataFrame, metric: str, frontier: pl.DataFrame | None = None,
+                total: int | None = None) -> go.Figure:
+    """Log-scale scatter of parameters over time: one WebGL trace per country (color), the marker of each
+    point its architecture (circle dense, diamond MoE). `total`: how many points matched when `df` is a sample."""
     col = "params_active_b" if metric == "active" else "params_total_b"
     label = "Active parameters (billions, log scale)" if metric == "active" else "Total parameters (billions, log scale)"
+    size = "Active" if metric == "active" else "Total"
     fig = go.Figure()
-    counted = df.with_columns(pl.lit(1).alias("_n"))
-    for country in ordered_groups(counted, "country", "_n"):
-        first = True
-        for arch in ("dense", "moe"):
-            part = df.filter((pl.col("country") == country) & (pl.col("architecture") == arch))
-            if part.is_empty():
-                continue
-            fig.add_trace(go.Scatter(
-                x=part["release_date"].to_list(), y=part[col].to_list(), mode="markers",
-                name=plotly_text(country_name(country)), legendgroup=country, showlegend=first,
-                marker=dict(color=country_color(country), symbol=ARCH_SYMBOLS[arch], size=9, opacity=0.85,
-                            line=dict(width=0.5, color="white")),
-                customdata=_custom(part, "model_id", "name", "organization", "params_total_b",
-                                   "params_active_b", "license"),
-                hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{x|%Y-%m-%d}<br>"
-                               "Total: %{customdata[3]}B · Active: %{customdata[4]}B<br>"
-                               "License: %{customdata[5]}<extra></extra>"),
-            ))
-            first = False
+    for country, part in _by_country(df):
+        # Given as a dict, the trace is validated once: Plotly checks a symbol array point by point.
+        fig.add_trace(dict(
+            type="scattergl", x=_epoch_ms(part["release_date"]), y=part[col].to_numpy(), mode="markers",
+            name=plotly_text(country_name(country)), legendgroup=country,
+            marker=dict(color=country_color(country), symbol=_arch_symbols(part["architecture"]), size=9,
+                        opacity=0.85, line=dict(width=0.5, color="white")),
+            customdata=_escaped_columns(part, "model_id", "name"),
+            hovertemplate="<b>%{customdata[1]}</b><br>%{x|%Y-%m-%d}<br>" + size + ": %{y}B<extra></extra>",
+        ))
+    _arch_legend(fig)
     _record_lines(fig, frontier, "params_b", "frontier")
+    fig.update_xaxes(type="date")
     fig.update_yaxes(type="log", tickvals=LOG_TICKS, ticktext=[f"{v:g}B" for v in LOG_TICKS])
+    _sample_note(fig, df.height, total)
     return _layout(fig, "Size of open-weight models over time (circle = dense, diamond = MoE)", "Release date",
                    label, height=620)
 
@@ -286,17 +283,20 @@ def moe_share_chart(df: pl.DataFrame, period: str, as_of: date | None = None) ->
                    "MoE share of releases (%)", hovermode="x unified")
 
 
-def active_ratio_chart(df: pl.DataFrame) -> go.Figure:
+def active_ratio_chart(df: pl.DataFrame, total: int | None = None) -> go.Figure:
+    """Active share of each MoE model's parameters over time, one WebGL trace per country.
+    `total`: how many points matched when `df` is a sample."""
     fig = go.Figure()
-    for country in ordered_groups(df.with_columns(pl.lit(1).alias("_n")), "country", "_n"):
-        part = df.filter(pl.col("country") == country)
-        fig.add_trace(go.Scatter(
-            x=part["release_date"].to_list(), y=part["active_pct"].to_list(), mode="markers",
+    for country, part in _by_country(df):
+        fig.add_trace(go.Scattergl(
+            x=_epoch_ms(part["release_date"]), y=part["active_pct"].to_numpy(), mode="markers",
             name=plotly_text(country_name(country)), marker=dict(color=country_color(country), size=9, symbol="diamond"),
-            customdata=_custom(part, "name", "organization", "params_active_b", "params_total_b"),
-            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}B active of "
-                           "%{customdata[3]}B (%{y}%)<extra></extra>")))
+            customdata=_escaped_columns(part, "name", "params_active_b", "params_total_b"),
+            hovertemplate=("<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d}<br>%{customdata[1]}B active of "
+                           "%{customdata[2]}B (%{y}%)<extra></extra>")))
+    fig.update_xaxes(type="date")
     fig.update_yaxes(type="log", tickvals=[1, 2, 5, 10, 20, 50, 100])
+    _sample_note(fig, df.height, total)
     return _layout(fig, "Active share of parameters in MoE models", "Release date",
                    "Active / total parameters (%, log scale)")
 
@@ -480,20 +480,69 @@ def _label_key_events(fig: go.Figure, events: pl.DataFrame) -> None:
 COMPUTE_TICKS = [1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26]
 
 
-def compute_chart(df: pl.DataFrame, frontier: pl.DataFrame | None = None) -> go.Figure:
-    """Log-scale scatter of training compute over time, one color per country, with each country's record line."""
+def compute_chart(df: pl.DataFrame, frontier: pl.DataFrame | None = None, total: int | None = None) -> go.Figure:
+    """Log-scale scatter of training compute over time, one WebGL trace per country, with each country's record
+    line. `total`: how many points matched when `df` is a sample."""
     fig = go.Figure()
-    counted = df.with_columns(pl.lit(1).alias("_n"))
-    for country in ordered_groups(counted, "country", "_n"):
-        part = df.filter(pl.col("country") == country)
-        fig.add_trace(go.Scatter(
-            x=part["release_date"].to_list(), y=part["training_compute_flop"].to_list(), mode="markers",
+    for country, part in _by_country(df):
+        fig.add_trace(go.Scattergl(
+            x=_epoch_ms(part["release_date"]), y=part["training_compute_flop"].to_numpy(), mode="markers",
             name=plotly_text(country_name(country)), legendgroup=country,
             marker=dict(color=country_color(country), size=9, opacity=0.85, line=dict(width=0.5, color="white")),
-            customdata=_custom(part, "model_id", "name", "organization", "evidence"),
-            hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{x|%Y-%m-%d}<br>"
-                           "Training compute: %{y:.2e} FLOP<br>Evidence: %{customdata[3]}<extra></extra>")))
+            customdata=_escaped_columns(part, "model_id", "name", "evidence"),
+            hovertemplate=("<b>%{customdata[1]}</b><br>%{x|%Y-%m-%d}<br>"
+                           "Training compute: %{y:.2e} FLOP<br>Evidence: %{customdata[2]}<extra></extra>")))
     _record_lines(fig, frontier, "training_compute_flop", "record")
+    fig.update_xaxes(type="date")
     fig.update_yaxes(type="log", tickvals=COMPUTE_TICKS, ticktext=[f"{v:.0e}".replace("e+", "e") for v in COMPUTE_TICKS])
+    _sample_note(fig, df.height, total)
     return _layout(fig, "Training compute of open-weight models over time", "Release date",
                    "Training compute (FLOP, log scale)", height=620)
+
+
+# --- scatter helpers: whole columns as NumPy arrays, no per-point Python -------------------------------
+
+SCATTER_MAX_POINTS = 20_000  # a scatter above this many points draws a sample of this many (the SQL's $limit)
+ARCH_LEGEND = {"dense": "circle = dense", "moe": "diamond = MoE"}
+
+
+def _by_country(df: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
+    """The rows of each country, most points first (legend order)."""
+    parts = df.partition_by("country", as_dict=True, maintain_order=True)
+    counted = df.group_by("country").len("_n")
+    return [(country, parts[(country,)]) for country in ordered_groups(counted, "country", "_n")]
+
+
+def _epoch_ms(dates: pl.Series):
+    """Dates as milliseconds since 1970 (a date axis reads them as dates), sent as a typed array, not strings."""
+    return dates.cast(pl.Datetime("ms")).dt.epoch("ms").cast(pl.Float64).to_numpy()
+
+
+def _arch_symbols(architecture: pl.Series):
+    return architecture.replace_strict(ARCH_SYMBOLS, default="circle", return_dtype=pl.String).to_numpy()
+
+
+def escaped_text(column: str) -> pl.Expr:
+    """`plotly_text` as a Polars expression: HTML special characters and % as entities, for a whole column."""
+    return (pl.col(column).str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True).str.replace_all("%", "&#37;", literal=True))
+
+
+def _escaped_columns(df: pl.DataFrame, *columns: str):
+    """customdata: the columns as one NumPy array, text escaped for Plotly."""
+    return df.select(escaped_text(c) if df.schema[c] == pl.String else pl.col(c) for c in columns).to_numpy()
+
+
+def _arch_legend(fig: go.Figure) -> None:
+    """Two legend entries that say what the marker shapes mean (they draw nothing)."""
+    for arch, text in ARCH_LEGEND.items():
+        fig.add_trace(go.Scattergl(
+            x=[None], y=[None], mode="markers", name=text, legendgroup="architecture", legendrank=2000,
+            marker=dict(symbol=ARCH_SYMBOLS[arch], color="#8C8C8C", size=9), hoverinfo="skip"))
+
+
+def _sample_note(fig: go.Figure, shown: int, total: int | None) -> None:
+    if total is not None and total > shown:
+        fig.add_annotation(text=f"Showing a sample of {shown:,} of {total:,} points", xref="paper", yref="paper",
+                           x=1, y=1.0, xanchor="right", yanchor="bottom", showarrow=False,
+                           font=dict(size=12, color="#6B6B6B"))

@@ -1,25 +1,36 @@
-"""Explorer: every filtered model as a searchable, sortable table, with its source."""
+"""Explorer: every filtered model as a searchable table, page by page, with its source."""
+
+import math
 
 import streamlit as st
 
 from openmodels.ui import db, downloads, links, sidebar, widgets
 
 SEARCH_MAX = 200
+PAGE_SIZES = [50, 100, 500]
 
 f = sidebar.filters()
 st.title("Explorer", anchor=False)
 links.guard_text("q", SEARCH_MAX)
 search = st.text_input("Search name, family, organization, license or notes", key="q", bind="query-params",
                        max_chars=SEARCH_MAX, placeholder="e.g. Qwen3, Apache-2.0, reasoning")
-search = links.text_value("q", search)
-rows = db.query("explorer_models", f, search=search.strip())
-st.markdown(f"**{rows.height}** models match the filters" + (" and the search" if search.strip() else "")
-            + ". Every matching row is below; sort by clicking a column header.")
-if search.strip():
-    st.text(f"Search: {search.strip()}")  # user text as text, never markdown
-if rows.is_empty():
+search = links.text_value("q", search).strip()
+count = db.query("explorer_count", f, search=search)["models"][0]
+st.markdown(f"**{count}** models match the filters" + (" and the search" if search else "")
+            + ", newest first.")
+if search:
+    st.text(f"Search: {search}")  # user text as text, never markdown
+if not count:
     widgets.empty_state("No model matches the filters and search.")
 else:
+    c1, c2, _ = st.columns([1, 1, 3])
+    with c1:
+        size = widgets.number_choice("Rows per page", PAGE_SIZES, "rows", PAGE_SIZES[0])
+    with c2:
+        page = widgets.page_number(f"Page (of {math.ceil(count / size)})", "page", math.ceil(count / size))
+    rows = db.query("explorer_models", f, search=search, limit=size, offset=(page - 1) * size)
+    st.caption(f"Rows {(page - 1) * size + 1}–{(page - 1) * size + rows.height} of {count}. Clicking a column "
+               "header sorts the rows of this page; the download holds every matching row.")
     st.dataframe(rows, hide_index=True, height=min(38 * rows.height + 40, 700), column_config={
         "source_url": st.column_config.LinkColumn("Source"),
         "hf_repo": st.column_config.TextColumn("Hugging Face repo"),
@@ -28,5 +39,8 @@ else:
         "params_total_b": st.column_config.NumberColumn("Total (B)"),
         "params_active_b": st.column_config.NumberColumn("Active (B)"),
     })
-what = "models_search-" + "".join(c if c.isalnum() else "-" for c in search.strip())[:40] if search.strip() else "models"
-downloads.download(rows, "explorer", what, f, "explorer", label="Download these rows (CSV, models.csv columns)")
+what = "models_search-" + "".join(c if c.isalnum() else "-" for c in search)[:40] if search else "models"
+# downloads.download takes a frame: the whole result, shared from the query cache (not copied per session).
+everything = db.query("explorer_models", f, search=search, limit=None, offset=0)
+downloads.download(everything, "explorer", what, f, "explorer",
+                   label="Download every matching row (CSV, models.csv columns)")

@@ -3,8 +3,9 @@
 import polars as pl
 import streamlit as st
 
-from openmodels.charts import scale_chart
+from openmodels.charts import SCATTER_MAX_POINTS, scale_chart
 from openmodels.countries import country_name
+from openmodels.filters import Filters
 from openmodels.ui import db, downloads, sidebar, widgets
 
 f = sidebar.filters()
@@ -12,20 +13,30 @@ st.title("Scale", anchor=False)
 st.caption("Each point is one open-weight checkpoint (log scale). Dotted lines: the largest open model a "
            "country had released so far. Click a point for its details and source.")
 
-c1, c2 = st.columns([1, 3])
-with c1:
-    metric = widgets.choice("Parameters", ["total", "active"], "metric", "total",
-                            help="active: parameters used per token (equal to total for dense models)")
-with c2:
-    frontier_on = widgets.switch("Frontier line per country", "frontier", True)
-cats = widgets.event_marker_controls()
 
-points = db.query("models_scatter", f)
-if points.is_empty():
-    widgets.empty_state("No model with a disclosed size matches the current filters.")
-else:
+def marked_chart(points: pl.DataFrame, metric: str, frontier: pl.DataFrame | None, total: int, f: Filters,
+                 cats: list[str]):
+    return widgets.markers(scale_chart(points, metric, frontier, total), f, cats)
+
+
+@st.fragment
+def chart_and_details(f: Filters) -> None:
+    """The chart's own toggles and a click on a point rerun only this block, not the page."""
+    c1, c2 = st.columns([1, 3])
+    with c1:
+        metric = widgets.choice("Parameters", ["total", "active"], "metric", "total",
+                                help="active: parameters used per token (equal to total for dense models)")
+    with c2:
+        frontier_on = widgets.switch("Frontier line per country", "frontier", True)
+    cats = widgets.event_marker_controls()
+
+    points = db.query("models_scatter", f, limit=SCATTER_MAX_POINTS)
+    if points.is_empty():
+        widgets.empty_state("No model with a disclosed size matches the current filters.")
+        return
+    total = db.query("scatter_point_counts", f)["sized"][0]
     frontier = db.query("frontier_by_country", f, metric=metric) if frontier_on else None
-    fig = widgets.markers(scale_chart(points, metric, frontier), f, cats)
+    fig = db.figure(marked_chart, points, metric, frontier, total, f, cats)
     event = downloads.chart(fig, points, "scale", f"{metric}_parameters", f, "scale",
                             on_select="rerun", selection_mode="points")
     widgets.evidence_note(f)
@@ -50,3 +61,6 @@ else:
             if m["notes"]:
                 st.text(m["notes"])
             st.link_button("Open the source", m["source_url"], icon=":material/open_in_new:")
+
+
+chart_and_details(f)

@@ -167,6 +167,14 @@ def test_a_copied_url_reopens_the_same_view(browser, server):
         context.close()
 
 
+POINT_XY_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const t = gd._fullData.find(t => t.type === 'scattergl' && t.x.length && t.x[0] !== null);
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  return [box.left + xa._offset + xa.l2p(xa.d2l(t.x[0])), box.top + ya._offset + ya.l2p(ya.d2l(t.y[0]))];
+}"""
+
+
 def test_clicking_a_point_on_scale_shows_the_model_and_its_source(page, server):
     models = pl.read_csv(ROOT / "data" / "models.csv", infer_schema=False)
     sized = models.filter(pl.col("organization") == "xAI", pl.col("params_total_b").is_not_null())
@@ -174,7 +182,8 @@ def test_clicking_a_point_on_scale_shows_the_model_and_its_source(page, server):
     row = sized.row(0, named=True)
     open_page(page, server, "/scale?country=US&org=xAI")
     wait_charts(page)
-    page.locator(".js-plotly-plot .scatterlayer .trace .points path").first.click(force=True)
+    assert page.locator(".js-plotly-plot .gl-container canvas").count() > 0  # drawn with WebGL
+    page.mouse.click(*page.evaluate(POINT_XY_JS))  # WebGL points are pixels on a canvas: click where it is
     expect(page.get_by_text(f"{row['name']} · xAI (United States) · released {row['release_date']}")).to_be_visible(
         timeout=30_000)
     source = page.get_by_role("link", name=re.compile("Open the source"))
@@ -210,7 +219,7 @@ def test_sliders_round_trip_through_a_copied_url(page, browser, server):
 def test_explorer_download_equals_the_csv_rows(page, server):
     open_page(page, server, "/explorer?country=FR&arch=moe")
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("Download these rows")).click()
+        page.get_by_role("button", name=re.compile("Download every matching row")).click()
     download = info.value
     assert download.suggested_filename == "explorer_models_FR.csv"
     got = pl.read_csv(download.path(), infer_schema=False)
@@ -260,7 +269,7 @@ def name_a_fresh_session_downloads(browser, server, model_id: str) -> str:
     page = context.new_page()
     open_page(page, server, "/explorer?q=" + quote(model_id))
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("Download these rows")).click()
+        page.get_by_role("button", name=re.compile("Download every matching row")).click()
     rows = pl.read_csv(info.value.path(), infer_schema=False).filter(pl.col("model_id") == model_id)
     context.close()
     return rows["name"].item()
@@ -392,3 +401,58 @@ def test_hover_names_the_period_and_says_to_date(page, server):
     from openmodels.contract import contract
     as_of = date.fromisoformat(contract().data_as_of)
     assert f"Q{(as_of.month - 1) // 3 + 1} {as_of.year}" in text and "to date" in text, text
+
+
+def sent_elements(frames: list[bytes]) -> list[str]:
+    """The kinds of element the server sent in these websocket frames (Streamlit's ForwardMsg protobuf)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    kinds = []
+    for raw in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            kinds.append(el.WhichOneof("type") + (f":{el.heading.body}" if el.WhichOneof("type") == "heading" else ""))
+    return kinds
+
+
+def test_a_toggle_inside_a_fragment_reruns_its_block_and_is_kept_in_the_url(page, server):
+    """Scale's controls live in an st.fragment: a choice there reruns only the chart block (the server sends the
+    chart again, not the page title or the sidebar), and the bound widget still writes the URL."""
+    models = real_models().with_columns(pl.col("params_total_b", "params_active_b").cast(pl.Float64))
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(data)
+                                          if isinstance(data, bytes) else None))
+    open_page(page, server, "/scale?country=FR")
+    wait_charts(page)
+    assert "heading:Scale" in sent_elements(frames)  # a full run sends the title
+    frames.clear()
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("active", exact=True).click()
+    page.wait_for_function("() => location.search.includes('metric=active')")
+    wait_ready(page)
+    wait_charts(page)
+    sent = sent_elements(frames)
+    assert "plotly_chart" in sent and "heading:Scale" not in sent and "heading:Filters" not in sent, sent
+    drawn = page.evaluate("""() => document.querySelector('.js-plotly-plot')._fullData
+      .filter(t => t.type === 'scattergl' && t.x.length && t.x[0] !== null).flatMap(t => Array.from(t.y))""")
+    want = models.filter(pl.col("country") == "FR").drop_nulls("params_total_b")["params_active_b"]
+    assert sorted(drawn) == pytest.approx(sorted(want.to_list()))
+    other = page.context.new_page()
+    other.goto(page.url)
+    wait_ready(other)
+    wait_charts(other)
+    drawn = other.evaluate("""() => document.querySelector('.js-plotly-plot')._fullData
+      .filter(t => t.type === 'scattergl' && t.x.length && t.x[0] !== null).flatMap(t => Array.from(t.y))""")
+    assert sorted(drawn) == pytest.approx(sorted(want.to_list()))  # the link reopens the active view
+
+
+def test_explorer_pages_through_the_rows_and_keeps_the_page_in_the_url(page, server):
+    models = real_models()
+    open_page(page, server, "/explorer?rows=50&page=2")
+    expect(page.get_by_text(f"Rows 51–100 of {models.height}.")).to_be_visible()
+    box = page.locator('[data-testid="stNumberInput"] input')
+    box.fill("3")
+    box.press("Enter")
+    page.wait_for_function("() => location.search.includes('page=3')")
+    wait_ready(page)
+    expect(page.get_by_text(f"Rows 101–150 of {models.height}.")).to_be_visible()

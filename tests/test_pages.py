@@ -3,6 +3,7 @@ every chart's CSV download holds exactly the values the chart draws."""
 
 from __future__ import annotations
 
+import base64
 import gc
 import io
 import json
@@ -10,6 +11,7 @@ import weakref
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
@@ -73,8 +75,22 @@ def downloads(monkeypatch):
     return seen
 
 
+def plain(value):
+    """A figure's JSON with Plotly's base64 typed arrays ({"dtype", "bdata"}) read back into lists."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) >= {"dtype", "bdata"} and set(value) <= {"dtype", "bdata", "shape"}:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]).newbyteorder("<"))
+        if value.get("shape"):
+            array = array.reshape([int(d) for d in str(value["shape"]).split(",")])
+        return array.tolist()
+    return {k: plain(v) for k, v in value.items()}
+
+
 def charts(at: AppTest) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    return [plain(json.loads(el.proto.spec)) for el in at.get("plotly_chart")]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -205,7 +221,7 @@ VALUE_COLUMN = {  # chart key -> the frame column its traces draw
 def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
     at = app(page)
     buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto.url for b in at.get("download_button")}
-    chart_specs = {el.proto.id.rsplit("-", 1)[-1].removeprefix("chart_"): json.loads(el.proto.spec)
+    chart_specs = {el.proto.id.rsplit("-", 1)[-1].removeprefix("chart_"): plain(json.loads(el.proto.spec))
                    for el in at.get("plotly_chart")}
     assert chart_specs
     recorded = {key: (name, data, frame) for name, data, frame, key in downloads}
@@ -362,7 +378,7 @@ def test_overview_and_releases_say_that_months_after_the_cross_check_undercount(
 
 def test_compute_draws_every_model_with_a_figure_and_marks_the_export_controls_by_default(app, fixture_dir, models):
     at = app("compute")
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = charts(at)[0]
     points = [t for t in spec["data"] if t.get("mode") == "markers" and not t.get("name", "").startswith("Event")]
     want = models.filter(pl.col("training_compute_flop").is_not_null())
     assert sorted(y for t in points for y in t["y"]) == pytest.approx(
@@ -581,3 +597,86 @@ def test_the_parameter_slider_reaches_the_largest_model(app, models):
     slider = next(s for s in app("explorer").select_slider if s.key == "params")
     top = models["params_total_b"].max()
     assert float(slider.options[-1].removesuffix("B")) >= top > float(slider.options[-2].removesuffix("B"))
+
+
+# --- the Explorer pages through SQL; a scatter above its limit draws a sample and says so ---------------
+
+@pytest.fixture(scope="session")
+def many_dir(tmp_path_factory) -> Path:
+    """The fixture dataset plus 110 more models: 134 rows, enough for three pages of 50."""
+    from fixture_data import EVENTS, MODELS, model, write_dataset
+    from openmodels.build import build
+    extra = [model(f"bulk-{i:03d}", "Meta", "US", f"{2020 + i % 6}-{1 + i % 12:02d}-{1 + i % 28:02d}", 1 + i,
+                   license="LicenseRef-LLaMA", access="non-commercial", family="Bulk") for i in range(110)]
+    folder = write_dataset(tmp_path_factory.mktemp("many"), MODELS + extra, EVENTS)
+    build(folder)
+    return folder
+
+
+def newest_first(folder: Path) -> pl.DataFrame:
+    """models.csv in the Explorer's order, computed here with Polars."""
+    return (pl.read_csv(folder / "models.csv", infer_schema=False)
+            .sort(["release_date", "organization", "model_id"], descending=[True, False, False]))
+
+
+def explorer_at(entrypoints, **params) -> AppTest:
+    """The Explorer with these URL parameters (`page` is one of them, so not through the `app` fixture)."""
+    at = AppTest.from_file(str(entrypoints["explorer"]), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_explorer_page_two_shows_rows_51_to_100_of_the_sorted_result(entrypoints, many_dir, downloads, monkeypatch):
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(many_dir))
+    want = newest_first(many_dir)
+    at = explorer_at(entrypoints, rows="50", page="2")
+    assert at.markdown[0].value.startswith(f"**{want.height}** models match")
+    shown = at.dataframe[0].value
+    assert list(shown["model_id"]) == want["model_id"].to_list()[50:100]
+    assert any(c.value.startswith(f"Rows 51–100 of {want.height}.") for c in at.caption)
+    assert at.number_input(key="page").value == 2
+    name, data, _, _ = downloads[-1]  # the download is every matching row, not the page
+    assert name == "explorer_models_all.csv"
+    assert pl.read_csv(io.BytesIO(data), infer_schema=False)["model_id"].to_list() == want["model_id"].to_list()
+
+    at.number_input(key="page").set_value(3).run()
+    assert list(at.dataframe[0].value["model_id"]) == want["model_id"].to_list()[100:]
+    at.selectbox(key="rows").set_value(100).run()
+    assert list(at.dataframe[0].value["model_id"]) == want["model_id"].to_list()[:100]  # page 3 of 100 is gone
+
+
+def test_an_explorer_page_beyond_the_last_is_ignored_with_a_notice(entrypoints, many_dir, monkeypatch):
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(many_dir))
+    at = explorer_at(entrypoints, rows="50", page="9")
+    assert [w.value for w in at.warning] == ["Some values in the link were ignored:"]
+    assert "page: '9' — not a known value, ignored" in at.text[-1].value
+    assert list(at.dataframe[0].value["model_id"]) == newest_first(many_dir)["model_id"].to_list()[:50]
+
+
+@pytest.mark.parametrize("page,key,column", [("scale", "scale", "params_total_b"),
+                                             ("compute", "compute", "training_compute_flop")])
+def test_a_scatter_above_its_limit_draws_a_sample_and_says_so(app, models, downloads, monkeypatch, page, key, column):
+    import openmodels.charts
+    monkeypatch.setattr(openmodels.charts, "SCATTER_MAX_POINTS", 1)  # the fixture has 2 models with compute
+    at = app(page)
+    spec = charts(at)[0]
+    drawn = [v for t in spec["data"] if t.get("type") == "scattergl" for v in t["y"] if v is not None]
+    total = models.filter(pl.col(column).is_not_null()).height
+    assert len(drawn) == 1 < total
+    assert [a["text"] for a in spec["layout"].get("annotations", []) if "sample" in a["text"]] == [
+        f"Showing a sample of 1 of {total:,} points"]
+    frame = next(frame for _, _, frame, k in downloads if k == key)
+    assert sorted(frame[column].to_list()) == pytest.approx(sorted(drawn))  # the download is what is drawn
+
+
+def test_a_query_result_is_shared_from_the_cache_not_copied(fixture_dir, monkeypatch):
+    from openmodels.filters import Filters
+    from openmodels.ui import db
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(fixture_dir))
+    _, fingerprint = db.database()
+    params = db._encode(Filters().params() | {"search": "", "limit": None, "offset": 0})
+    first = db._cached(fingerprint, "explorer_models", params)
+    assert db._cached(fingerprint, "explorer_models", params) is first  # st.cache_data would unpickle a copy

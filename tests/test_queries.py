@@ -16,6 +16,7 @@ from openmodels.queries import available_queries, query_params
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
 NO_FILTER = Filters()
+ALL_ROWS = {"search": "", "limit": None, "offset": 0}  # explorer_models unpaged
 SOME = Filters(countries=("US", "CN"), date_from=date(2023, 1, 1), date_to=date(2025, 12, 31))
 
 
@@ -60,16 +61,16 @@ FILTER_CASES = [NO_FILTER, SOME, Filters(architectures=("moe",), pmin=100.0),
 
 @pytest.mark.parametrize("f", FILTER_CASES)
 def test_explorer_models_returns_every_filtered_row(db, models, f):
-    got = db.run("explorer_models", f.params() | {"search": ""})
+    got = db.run("explorer_models", f.params() | ALL_ROWS)
     want = apply(models, f)
     assert sorted(got["model_id"].to_list()) == sorted(want["model_id"].to_list())
     assert got.columns == models.columns
 
 
 def test_explorer_search_is_case_insensitive_and_bound(db, models):
-    got = db.run("explorer_models", NO_FILTER.params() | {"search": "LLAMA"})
+    got = db.run("explorer_models", NO_FILTER.params() | ALL_ROWS | {"search": "LLAMA"})
     assert sorted(got["model_id"]) == sorted(m for m in models["model_id"] if "llama" in m)
-    hostile = db.run("explorer_models", NO_FILTER.params() | {"search": "' OR 1=1 --"})
+    hostile = db.run("explorer_models", NO_FILTER.params() | ALL_ROWS | {"search": "' OR 1=1 --"})
     assert hostile.is_empty()
 
 
@@ -120,7 +121,7 @@ def test_overview_kpis_by_bloc(db, models, f):
 
 @pytest.mark.parametrize("f", FILTER_CASES)
 def test_models_scatter(db, models, f):
-    got = db.run("models_scatter", f.params())
+    got = db.run("models_scatter", f.params() | {"limit": 20_000})
     want = apply(models, f).drop_nulls("params_total_b")
     assert sorted(got["model_id"]) == sorted(want["model_id"])
 
@@ -155,7 +156,7 @@ def test_moe_queries(db, models, f):
     assert sorted(first.select("organization", "first_moe_date", "first_moe_model").rows()) == sorted(
         want_first.select("organization", "release_date", "name").rows())
 
-    ratio = db.run("moe_active_ratio", f.params())
+    ratio = db.run("moe_active_ratio", f.params() | {"limit": 20_000})
     assert sorted(ratio["model_id"]) == sorted(moe.drop_nulls("params_active_b")["model_id"])
     for r in ratio.iter_rows(named=True):
         assert r["active_pct"] == round(100 * r["params_active_b"] / r["params_total_b"], 2)
@@ -270,7 +271,7 @@ def test_queries_bind_parameters_not_format_them():
         assert query_params(name) <= {"countries", "orgs", "date_from", "date_to", "modalities", "architectures",
                                       "accessibility", "pmin", "pmax", "period", "unit", "top_n", "as_of", "metric",
                                       "limit", "categories", "event_countries", "event_id", "months", "search",
-                                      "model_id", "evidence"}
+                                      "model_id", "evidence", "offset"}
 
 
 @pytest.mark.parametrize("f", FILTER_CASES)
@@ -283,6 +284,40 @@ def test_evidence_counts_equal_polars(db, models, f):
 
 
 def test_the_evidence_filter_keeps_only_the_chosen_grades(db, models):
-    rows = db.run("explorer_models", Filters(evidence=("reported",)).params() | {"search": ""})
+    rows = db.run("explorer_models", Filters(evidence=("reported",)).params() | ALL_ROWS)
     assert rows.height == models.filter(pl.col("evidence") == "reported").height > 0
     assert set(rows["evidence"]) == {"reported"}
+
+
+SCATTERS = {  # scatter query -> (its column in scatter_point_counts, the rows it draws, written in Polars)
+    "models_scatter": ("sized", lambda m: m.drop_nulls("params_total_b")),
+    "compute_scatter": ("with_compute", lambda m: m.drop_nulls("training_compute_flop")),
+    "moe_active_ratio": ("moe_sized", lambda m: m.filter(pl.col("architecture") == "moe")
+                         .drop_nulls(["params_total_b", "params_active_b"])),
+}
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+@pytest.mark.parametrize("name", list(SCATTERS))
+def test_a_scatter_above_its_limit_is_a_stable_sample_and_the_count_is_of_all(db, models, f, name):
+    column, rows = SCATTERS[name]
+    want = rows(apply(models, f))
+    assert db.run("scatter_point_counts", f.params())[column][0] == want.height
+    everything = db.run(name, f.params() | {"limit": 20_000})
+    assert everything.height == want.height
+    limit = 1  # the fixture has 2 models with a training-compute figure
+    sample = db.run(name, f.params() | {"limit": limit})
+    assert sample.height == min(limit, want.height)
+    assert set(sample["model_id"]) <= set(want["model_id"])
+    assert sample["release_date"].is_sorted()
+    assert sample.equals(db.run(name, f.params() | {"limit": limit}))  # the same sample on every run
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_explorer_pages_are_slices_of_the_sorted_result_and_the_count_is_of_all(db, models, f):
+    everything = db.run("explorer_models", f.params() | ALL_ROWS)
+    assert db.run("explorer_count", f.params() | {"search": ""})["models"][0] == apply(models, f).height
+    newest_first = everything.sort(["release_date", "organization", "model_id"], descending=[True, False, False])
+    assert everything["model_id"].to_list() == newest_first["model_id"].to_list()
+    page2 = db.run("explorer_models", f.params() | ALL_ROWS | {"limit": 2, "offset": 2})
+    assert page2["model_id"].to_list() == everything["model_id"].to_list()[2:4]

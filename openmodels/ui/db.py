@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -98,8 +99,11 @@ def show_invalid_data(err: InvalidData) -> None:
         st.caption(f"… and {len(err.violations) - 500} more. Run `python -m openmodels validate` for all.")
 
 
-@st.cache_data(max_entries=5000, show_spinner=False)
+@st.cache_resource(max_entries=5000, show_spinner=False)
 def _cached(fingerprint: str, name: str, params_json: str) -> pl.DataFrame:
+    """Every session gets the one cached frame, not a copy (st.cache_data would unpickle a new copy of it on
+    every call, a big result once per run per session). Safe because no caller changes a frame in place:
+    Polars operations return new frames."""
     return _database_for(fingerprint).run(name, _decode(json.loads(params_json)))
 
 
@@ -145,3 +149,17 @@ def query(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
 def data_as_of() -> date:
     """The dataset's data-as-of date: the day after which periods are incomplete."""
     return query("dataset_meta").row(0, named=True)["data_as_of"]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(_builder, name: str, fingerprint: str | None, *args) -> go.Figure:
+    return _builder(*args)
+
+
+def figure(builder, *args) -> go.Figure:
+    """`builder(*args)`, built once per distinct input: the builder's name, the data build, and its arguments
+    (frames by their contents). A run whose chart inputs did not change (a click on a point, a toggle of another
+    block) gets the figure already built, shared, not copied: read it, never change it (st.plotly_chart only
+    reads it). So a builder that adds to a figure (event markers) goes inside `builder`."""
+    return _figure(builder, f"{builder.__module__}.{builder.__qualname__}", st.session_state.get(FINGERPRINT_KEY),
+                   *args)

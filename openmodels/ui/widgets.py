@@ -92,3 +92,12 @@ TOP_N_DEFAULT = 5  # the same default on every page that groups the smaller coun
 def top_n(key: str, label: str = "Top N countries (when none is chosen)") -> int:
     """How many countries a chart names before grouping the rest as Other: same options and default everywhere."""
     return number_choice(label, TOP_N_OPTIONS, key, TOP_N_DEFAULT)
+
+
+def page_number(label: str, key: str, pages: int) -> int:
+    """A page number from 1 to `pages`, bound to the URL; a link's page that does not exist is ignored with a
+    notice (Streamlit itself puts an out-of-range value back to 1, also when the filters leave fewer pages)."""
+    guard_single(key, list(range(1, pages + 1)), 1)
+    value = st.number_input(label, min_value=1, max_value=pages, value=1, step=1, key=key, bind="query-params",
+                            persist_state="session")
+    return value if isinstance(value, int) and 1 <= value <= pages else 1
