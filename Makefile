@@ -49,6 +49,7 @@ bench: setup browser
 	.venv/bin/python bench/queries.py
 	.venv/bin/python bench/load.py
 	.venv/bin/python bench/pages.py
+	.venv/bin/python bench/scale.py
 
 clean:
 	rm -rf .venv .tools data/openmodels.duckdb data/.openmodels-* artifacts .pytest_cache
