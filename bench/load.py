@@ -9,6 +9,11 @@ mismatch would mean cross-talk between sessions (caches, shared connections).
 Prints a table; exits 1 on any error or mismatch.
 
     python bench/load.py --sessions 20 --seconds 60
+    python bench/load.py --replicas 2     # the same load on one replica direct, then on 2 behind nginx
+
+With --replicas N, the run is made twice in one go with deploy/replicas.py: first one replica reached directly
+(the reference), then N replicas behind nginx (deploy/nginx-replicas.conf), each visitor first loading the page
+as a browser does to get its replica cookie; the table puts both side by side with their ratio.
 """
 
 from __future__ import annotations
@@ -16,9 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import statistics
+import urllib.request
+from collections import Counter
 import sys
 import time
 from pathlib import Path
@@ -33,6 +41,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser_support import ARTIFACTS, Server, free_port  # noqa: E402
 
 from openmodels.countries import country_name  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "deploy"))
+import replicas as launcher  # noqa: E402
 
 OTHER_PAGES = ["", "scale", "moe", "licenses", "events", "about"]
 
@@ -76,12 +87,21 @@ class Session:
                 return out
 
 
+def replica_cookie(url: str) -> str:
+    """Load the page as a browser does first: through the proxy, the answer sets the visitor's replica cookie."""
+    with urllib.request.urlopen(f"http://{url}/", timeout=30) as r:
+        cookies = [c.split(";")[0] for c in r.headers.get_all("Set-Cookie") or [] if c.startswith("replica=")]
+    return "; ".join(cookies)
+
+
 async def visitor(url: str, models: pl.DataFrame, deadline: float, seed: int, stats: dict) -> None:
     rng = random.Random(seed)
     countries = models.group_by("country").len().sort("len", descending=True)["country"].head(8).to_list()
     await asyncio.sleep(seed * 0.2)  # ramp up
     try:
-        async with websockets.connect(f"ws://{url}/_stcore/stream", origin=f"http://{url}", max_size=None) as ws:
+        cookie = await asyncio.to_thread(replica_cookie, url)
+        async with websockets.connect(f"ws://{url}/_stcore/stream", origin=f"http://{url}", max_size=None,
+                                      additional_headers={"Cookie": cookie} if cookie else None) as ws:
             s = Session(ws)
             while time.monotonic() < deadline:
                 chosen = sorted(rng.sample(countries, rng.randint(1, 3)))
@@ -124,6 +144,97 @@ async def run(sessions: int, seconds: float, data_dir: Path | None) -> dict:
     return stats
 
 
+async def warm(url: str) -> None:
+    async with websockets.connect(f"ws://{url}/_stcore/stream", origin=f"http://{url}", max_size=None) as ws:
+        s = Session(ws)
+        for page in ("explorer", "releases", *OTHER_PAGES):
+            await s.open(page, "")
+
+
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU time of a process (with children=True, its worker processes too: nginx's)."""
+    pids = [pid] + ([int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()] if children else [])
+    ticks = 0
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(ln for ln in status.splitlines() if ln.startswith("VmHWM")).split()[1]) / 1024
+
+
+def log_errors(log: Path) -> list[str]:
+    return [ln for ln in log.read_text().splitlines() if "Traceback" in ln or " ERROR " in ln or "Exception" in ln]
+
+
+async def run_deployment(sessions: int, seconds: float, data_dir: Path | None, replicas: int, proxy: bool) -> dict:
+    """The load against deploy/replicas.py: `replicas` replicas behind nginx, or with proxy=False one reached
+    directly, started with the same replica command."""
+    models = pl.read_csv((data_dir or ROOT / "data") / "models.csv", infer_schema=False)
+    workdir = ARTIFACTS / f"load_replicas_{replicas}{'_proxy' if proxy else '_direct'}"
+    deployment = launcher.Deployment(replicas, launcher.free_ports(replicas), free_port(), workdir, data_dir,
+                                     proxy=proxy)
+    stats = {"interactions": 0, "mismatches": [], "errors": [], "latency": []}
+    with deployment:
+        host = deployment.url.removeprefix("http://")
+        for r in deployment.replicas:  # each replica runs every page once first, so neither side is timed cold
+            await warm(r.url.removeprefix("http://"))
+        pids = [r.proc.pid for r in deployment.replicas]
+        cpu_before = sum(map(cpu_seconds, pids))
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(visitor(host, models, deadline, i, stats) for i in range(sessions)))
+        stats["server_cpu_s"] = sum(map(cpu_seconds, pids)) - cpu_before
+        stats["nginx_cpu_s"] = cpu_seconds(deployment.nginx_proc.pid, children=True) if proxy else 0.0
+        stats["server_log_errors"] = [e for r in deployment.replicas for e in log_errors(r.log)]
+        stats["peak_rss_mb"] = sum(peak_rss_mb(r.proc.pid) for r in deployment.replicas)
+        if proxy:
+            log = (workdir / "access.log").read_text()  # after a failed try nginx logs "a, b": b answered
+            served = Counter(m[1].split(", ")[-1] for m in re.finditer(
+                r'"GET /_stcore/stream [^"]*" \d+ upstream=(\S+(?:, \S+)*) key=', log))
+            stats["split"] = " / ".join(str(served.get(f"127.0.0.1:{r.port}", 0)) for r in deployment.replicas)
+        else:
+            stats["split"] = str(sessions)
+    stats.update(sessions=sessions, seconds=seconds, replicas=replicas)
+    return stats
+
+
+def rows(stats: dict) -> list[tuple[str, object]]:
+    lat = sorted(stats["latency"]) or [0.0]
+    return [
+        ("sessions (simultaneous)", stats["sessions"]),
+        ("duration (s)", f"{stats['seconds']:g}"),
+        ("page runs checked", stats["interactions"]),
+        ("page runs per second", f"{stats['interactions'] / stats['seconds']:.2f}"),
+        ("sessions per replica", stats["split"]),
+        ("mismatched results", len(stats["mismatches"])),
+        ("errors (sessions)", len(stats["errors"])),
+        ("errors (server logs)", len(stats["server_log_errors"])),
+        ("server CPU per page run (ms)", f"{1000 * stats['server_cpu_s'] / max(stats['interactions'], 1):.0f}"),
+        ("nginx CPU (s)", f"{stats['nginx_cpu_s']:.2f}"),
+        ("peak memory, all replicas (MB)", f"{stats['peak_rss_mb']:.0f}"),
+        ("page run p50 (s)", f"{statistics.median(lat):.2f}"),
+        ("page run p95 (s)", f"{lat[int(0.95 * (len(lat) - 1))]:.2f}"),
+    ]
+
+
+RATIO_ROWS = {"page runs per second", "server CPU per page run (ms)", "peak memory, all replicas (MB)", "page run p50 (s)", "page run p95 (s)"}
+
+
+def comparison_table(direct: dict, proxied: dict) -> str:
+    """One replica direct against N behind nginx, with the ratio N / 1 where a ratio means something."""
+    head = ("measure", "1 replica, direct", f"{proxied['replicas']} replicas, nginx", "ratio")
+    body = []
+    for (name, one), (_, many) in zip(rows(direct), rows(proxied)):
+        ratio = f"{float(many) / float(one):.2f}x" if name in RATIO_ROWS and float(one) else ""
+        body.append((name, str(one), str(many), ratio))
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(4)]
+    line = lambda r: "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) + " |"  # noqa: E731
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])
+
+
 def table(stats: dict) -> str:
     lat = sorted(stats["latency"]) or [0.0]
     rows = [
@@ -147,12 +258,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="also run through nginx with this many replicas (deploy/replicas.py), against one direct")
     args = parser.parse_args(argv)
-    stats = asyncio.run(run(args.sessions, args.seconds, args.data_dir))
-    print(table(stats))
-    for line in (stats["mismatches"] + stats["errors"] + stats["server_log_errors"])[:20]:
+    if args.replicas:
+        runs = [asyncio.run(run_deployment(args.sessions, args.seconds, args.data_dir, 1, proxy=False)),
+                asyncio.run(run_deployment(args.sessions, args.seconds, args.data_dir, args.replicas, proxy=True))]
+        print(comparison_table(*runs))
+    else:
+        runs = [asyncio.run(run(args.sessions, args.seconds, args.data_dir))]
+        print(table(runs[0]))
+    problems = [ln for stats in runs for ln in stats["mismatches"] + stats["errors"] + stats["server_log_errors"]]
+    for line in problems[:20]:
         print("  ", line)
-    return 1 if (stats["mismatches"] or stats["errors"] or stats["server_log_errors"]) else 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

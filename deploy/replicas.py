@@ -21,6 +21,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,6 +36,21 @@ TEMPLATE = ROOT / "deploy" / "nginx-replicas.conf"
 # answer GET /_stcore/health with "ok".
 REPLICA_COMMAND = ("{python} -m streamlit run {app} --server.address 127.0.0.1 --server.port {port} "
                    "--server.headless true --browser.gatherUsageStats false")
+
+
+def free_ports(n: int) -> int:
+    """The first of n consecutive ports that are free on 127.0.0.1 now."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            first = s.getsockname()[1]
+        try:
+            for port in range(first, first + n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
 
 
 def find_nginx() -> str | None:
