@@ -310,3 +310,25 @@ def test_two_replicas_behind_nginx_keep_each_session_on_one_replica_and_survive_
             browser.close()
     assert [ln for ln in (replicas.workdir / f"replica-{home}.log").read_text().splitlines()
             if "Traceback" in ln or "Exception" in ln] == []
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (.ci/run installs nginx-light)")
+def test_the_load_run_through_two_replicas_sees_each_sessions_own_results(tmp_path):
+    """bench/load.py --replicas 2, short: websocket sessions through nginx (each with its replica cookie) get
+    the results of their own filters; the table sets them against one replica reached directly."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import load
+
+    data = write_dataset(tmp_path)
+    direct = asyncio.run(load.run_deployment(4, 8, data, 1, proxy=False))
+    proxied = asyncio.run(load.run_deployment(4, 8, data, 2, proxy=True))
+    for stats in (direct, proxied):
+        assert (stats["mismatches"], stats["errors"], stats["server_log_errors"]) == ([], [], [])
+        assert stats["interactions"] >= 4
+    assert sum(map(int, proxied["split"].split(" / "))) == 4  # every session's websocket went through nginx
+    table = load.comparison_table(direct, proxied)
+    print("\n" + table)
+    assert "| page runs per second" in table and "2 replicas, nginx" in table and "x |" in table
