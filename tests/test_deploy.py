@@ -1,5 +1,6 @@
 """Safe defaults wherever the dashboard starts: the run command, Streamlit's config lookup, the app's own
-start-up check, and the reverse-proxy example in deploy/nginx.conf (run when nginx is installed)."""
+start-up check, the reverse-proxy example in deploy/nginx.conf, and several replicas behind nginx
+(deploy/replicas.py with deploy/nginx-replicas.conf); the nginx tests run when nginx is installed."""
 
 from __future__ import annotations
 
