@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx-replicas.conf"
 
-# The command that starts one replica; {python}, {app} and {port} are filled in. To serve the app another way
-# (an ASGI server, say), change this one line (or pass --command): it must listen on 127.0.0.1:{port} and
-# answer GET /_stcore/health with "ok".
-REPLICA_COMMAND = ("{python} -m streamlit run {app} --server.address 127.0.0.1 --server.port {port} "
+# The command that starts one replica, run from the project folder; {python} (this interpreter), {root} (the
+# project folder) and {port} are filled in. To serve the app another way (an ASGI server, say), change this one
+# value (or pass --command): the replica must listen on 127.0.0.1:{port} and answer GET /_stcore/health with "ok".
+REPLICA_COMMAND = ("{python} -m streamlit run {root}/app.py --server.address 127.0.0.1 --server.port {port} "
                    "--server.headless true --browser.gatherUsageStats false")
 
 
@@ -96,8 +96,8 @@ class Replica:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        argv = shlex.split(self.command.format(python=shlex.quote(sys.executable),
-                                               app=shlex.quote(str(ROOT / "app.py")), port=self.port))
+        argv = shlex.split(self.command.format(python=shlex.quote(sys.executable), root=shlex.quote(str(ROOT)),
+                                               port=self.port))
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.pidfile.write_text(f"{self.proc.pid}\n")

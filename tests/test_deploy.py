@@ -113,9 +113,13 @@ def test_the_replicas_config_lists_every_replica_and_keeps_the_single_servers_he
             assert line.strip() in conf
 
 
-def test_the_replica_command_is_one_line_to_change():
-    argv = launcher.REPLICA_COMMAND.format(python="py", app="app.py", port=8123).split()
-    assert argv[:4] == ["py", "-m", "streamlit", "run"] and "127.0.0.1" in argv and "8123" in argv
+def test_each_replica_starts_with_the_safe_defaults_of_make_run():
+    argv = launcher.REPLICA_COMMAND.format(python="py", root="/srv/app", port=8123).split()
+    assert argv[:5] == ["py", "-m", "streamlit", "run", "/srv/app/app.py"]
+    line = " ".join(argv)
+    for flag in ("--server.address 127.0.0.1", "--server.port 8123", "--browser.gatherUsageStats false",
+                 "--server.headless true"):
+        assert flag in line
 
 
 VISIT = """
