@@ -220,7 +220,8 @@ def rows(stats: dict) -> list[tuple[str, object]]:
     ]
 
 
-RATIO_ROWS = {"page runs per second", "server CPU per page run (ms)", "peak memory, all replicas (MB)", "page run p50 (s)", "page run p95 (s)"}
+RATIO_ROWS = {"page runs per second", "server CPU per page run (ms)", "peak memory, all replicas (MB)",
+              "page run p50 (s)", "page run p95 (s)"}
 
 
 def comparison_table(direct: dict, proxied: dict) -> str:
@@ -231,7 +232,11 @@ def comparison_table(direct: dict, proxied: dict) -> str:
         ratio = f"{float(many) / float(one):.2f}x" if name in RATIO_ROWS and float(one) else ""
         body.append((name, str(one), str(many), ratio))
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(4)]
-    line = lambda r: "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) + " |"  # noqa: E731
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+
     return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])
 
 

@@ -181,8 +181,8 @@ class Replicas:
         last one answered."""
         log = (self.workdir / "access.log").read_text()
         return [int(m[1].split(", ")[-1].rsplit(":", 1)[1])
-                for m in re.finditer(rf'"GET {re.escape(path)}[^"]*" \d+ upstream=(\S+(?:, \S+)*) key={re.escape(key)}$',
-                                     log, re.M)]
+                for m in re.finditer(rf'"GET {re.escape(path)}[^"]*" \d+ upstream=(\S+(?:, \S+)*) '
+                                     rf'key={re.escape(key)}$', log, re.M)]
 
     def active_sessions(self, port: int) -> int:
         """Asked of the replica itself on loopback (the proxy hides /_stcore/metrics)."""
@@ -215,7 +215,8 @@ def replicas(tmp_path_factory):
 def test_the_proxy_hands_out_one_replica_cookie_and_keeps_the_headers(replicas):
     with urllib.request.urlopen(replicas.url + "/", timeout=10) as r:
         cookies = [c for c in r.headers.get_all("Set-Cookie") if c.startswith("replica=")]
-        assert r.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+        assert r.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert len(cookies) == 1 and "HttpOnly" in cookies[0]
     key = cookies[0].split(";")[0].removeprefix("replica=")
     again = urllib.request.Request(replicas.url + "/_stcore/health", headers={"Cookie": f"replica={key}"})
