@@ -81,7 +81,8 @@ async def visitor(url: str, models: pl.DataFrame, deadline: float, seed: int, st
     countries = models.group_by("country").len().sort("len", descending=True)["country"].head(8).to_list()
     await asyncio.sleep(seed * 0.2)  # ramp up
     try:
-        async with websockets.connect(f"ws://{url}/_stcore/stream", origin=f"http://{url}", max_size=None) as ws:
+        async with websockets.connect(f"ws://{url}/_stcore/stream", origin=f"http://{url}", max_size=None,
+                                      open_timeout=120) as ws:
             s = Session(ws)
             while time.monotonic() < deadline:
                 chosen = sorted(rng.sample(countries, rng.randint(1, 3)))

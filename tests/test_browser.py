@@ -17,6 +17,8 @@ from fixture_data import EVENTS, MODELS, write_dataset
 from openmodels.build import DB_NAME, build
 
 pytestmark = pytest.mark.browser
+# Assertions wait up to 20 s (Playwright's default is 5 s): the 2-core CI machine can be slow to redraw.
+expect.set_options(timeout=20_000)
 
 PAGES = {"overview": "/", "releases": "/releases", "scale": "/scale", "moe": "/moe", "compute": "/compute",
          "licenses": "/licenses",
@@ -49,6 +51,8 @@ def server(tmp_path_factory):
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
     pg = context.new_page()
+    # A loaded 2-core CI machine can take longer than Playwright's 30 s default to open a first page.
+    pg.set_default_timeout(60_000)
     yield pg
     context.close()
 
