@@ -610,7 +610,7 @@ def threshold_label(metric: str, threshold_b: float) -> str:
 
 def size_leads_chart(df: pl.DataFrame) -> go.Figure:
     """Who reached each size first: one row per threshold, one marker per bloc at the day of its first open
-    release at or above it, and a grey line spanning the US and China firsts (the lead)."""
+    release at or above it, a grey line spanning the US and China firsts, and the lead in months beside it."""
     labels = [threshold_label(m, t) for m, t in df.select("metric", "threshold_b").rows()]
     fig = go.Figure()
     gap_x, gap_y = [], []
@@ -627,6 +627,14 @@ def size_leads_chart(df: pl.DataFrame) -> go.Figure:
             customdata=_custom(df, f"{prefix}_model", f"{prefix}_organization"),
             hovertemplate=(f"<b>{bloc}</b> %{{y}}: %{{customdata[0]}} (%{{customdata[1]}})<br>"
                            "%{x|%Y-%m-%d}<extra></extra>")))
+    for label, row in zip(labels, df.iter_rows(named=True)):
+        if row["leader"] not in ("United States", "China"):
+            continue
+        latest = max(d for d in (row["us_date"], row["cn_date"], row["row_date"]) if d is not None)
+        who = "US" if row["leader"] == "United States" else "China"
+        text = f"only {who} so far" if row["lead_months"] is None else f"{who} first by {row['lead_months']:g} months"
+        fig.add_annotation(x=latest, y=label, xshift=14, xanchor="left", showarrow=False, text=text,
+                           font=dict(size=11, color="#6B6B6B"))
     fig.update_xaxes(type="date")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels, autorange="reversed")
     return _layout(fig, "First open release at or above each size, by bloc", "First release at or above the size",

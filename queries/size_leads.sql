@@ -33,14 +33,14 @@ wide AS (
 ),
 final AS (
     SELECT metric, threshold_b,
-           us_model, us_organization, us_date, cn_model, cn_organization, cn_date,
-           row_model, row_organization, row_date,
            CASE WHEN us_date IS NULL AND cn_date IS NULL THEN NULL
                 WHEN cn_date IS NULL OR us_date < cn_date THEN 'United States'
                 WHEN us_date IS NULL OR cn_date < us_date THEN 'China'
                 ELSE 'same day' END AS leader,
            -- average Gregorian month (365.25 / 12 days), one decimal
-           round(abs(date_diff('day', us_date, cn_date)) / (365.25 / 12), 1) AS lead_months
+           round(abs(date_diff('day', us_date, cn_date)) / (365.25 / 12), 1) AS lead_months,
+           us_model, us_organization, us_date, cn_model, cn_organization, cn_date,
+           row_model, row_organization, row_date
     FROM wide
     ORDER BY threshold_order
 )

@@ -345,3 +345,6 @@ def test_size_leads_chart_puts_one_marker_per_bloc_on_each_threshold_and_spans_t
     # only where both the US and China reached the size
     assert list(gap.x) == [date(2024, 7, 23), date(2024, 5, 6), None, date(2023, 2, 24), date(2024, 12, 26), None]
     assert fig.layout.yaxis.autorange == "reversed" and list(fig.layout.yaxis.categoryarray)[0] == "≥ 100B total"
+    assert [(a.y, a.text) for a in fig.layout.annotations] == [("≥ 100B total", "China first by 2.6 months"),
+                                                               ("≥ 1T total", "only China so far"),
+                                                               ("≥ 30B active", "US first by 22.1 months")]
