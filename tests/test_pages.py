@@ -279,6 +279,7 @@ HOSTILE = [
     ("releases", {"period": ["ＹＥＡＲ"]}),
     ("overview", {"date": ["2024-1-1", "2025-01-01"]}),
     ("overview", {"params": ["7", "7e999"]}),
+    ("organizations", {"org_period": ["decade"], "org_mode": ["percent"], "org_top": ["999"]}),
 ]
 
 
