@@ -451,7 +451,8 @@ def _strings(value):
 
 
 @pytest.mark.parametrize("page,params", [("overview", {"events": ["true"]}), ("releases", {}), ("scale", {}),
-                                         ("moe", {}), ("compute", {}), ("licenses", {}), ("events", {})])
+                                         ("moe", {}), ("compute", {}), ("licenses", {}), ("events", {}),
+                                         ("organizations", {"org_mode": ["lines"]})])
 def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, monkeypatch, page, params):
     monkeypatch.setenv("OPENMODELS_DATA_DIR", str(hostile_dir))
     at = AppTest.from_file(str(entrypoints[page]), default_timeout=60)
@@ -462,7 +463,7 @@ def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, mo
     texts = [s for spec in charts(at) for s in _strings(spec)]
     assert texts
     assert not [s for s in texts if "<span" in s or "<a " in s]
-    if page in ("scale", "licenses", "events"):
+    if page in ("scale", "licenses", "events", "organizations"):
         assert any("&lt;span style" in s for s in texts)  # the value is there, as text
 
 
