@@ -401,7 +401,8 @@ def test_size_leads_are_each_blocs_first_release_at_or_above_each_size(db, model
 def test_size_leads_by_hand_for_100b_and_1t_total(db):
     """Read off tests/fixture_data.py: at 100B total, DeepSeek-V2 (236B, 2024-05-06) came 78 days before
     Llama 3.1 405B (2024-07-23), and nobody else reached it; at 1T only Kimi K2 (2025-07-11)."""
-    rows = {(r["metric"], r["threshold_b"]): r for r in db.run("size_leads", NO_FILTER.params()).iter_rows(named=True)}
+    leads = db.run("size_leads", NO_FILTER.params())
+    rows = {(r["metric"], r["threshold_b"]): r for r in leads.iter_rows(named=True)}
     at_100 = rows[("total", 100.0)]
     assert (at_100["us_model"], at_100["us_organization"], at_100["us_date"]) == (
         "LLAMA-3.1-405B", "Meta", date(2024, 7, 23))
@@ -411,3 +412,38 @@ def test_size_leads_by_hand_for_100b_and_1t_total(db):
     at_1t = rows[("total", 1000.0)]
     assert (at_1t["cn_model"], at_1t["cn_date"], at_1t["us_model"], at_1t["leader"], at_1t["lead_months"]) == (
         "KIMI-K2", date(2025, 7, 11), None, "China", None)
+
+
+def test_size_leads_on_the_shipped_data_for_100b_and_300b_total(tmp_path):
+    """Checked by hand against data/models.csv (2026-12-03): at 100B total, Meta's OPT-175B (2022-05-02) came
+    94 days before Tsinghua's GLM-130B (2022-08-04); at 300B, xAI's Grok-1 (2024-03-17) came 233 days before
+    Tencent's Hunyuan-Large (2024-11-05). Here recomputed with Polars from the CSV, so a data fix updates it."""
+    import shutil
+
+    from openmodels.build import build
+    from openmodels.contract import DATA_DIR
+    from openmodels.queries import Database
+
+    for name in ("models.csv", "events.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    build(tmp_path)
+    real = Database(tmp_path / "openmodels.duckdb")
+    try:
+        leads = real.run("size_leads", NO_FILTER.params())
+        rows = {(r["metric"], r["threshold_b"]): r for r in leads.iter_rows(named=True)}
+    finally:
+        real.close()
+    models = pl.read_csv(DATA_DIR / "models.csv", infer_schema=False).with_columns(
+        pl.col("release_date").str.to_date(), pl.col("params_total_b").cast(pl.Float64))
+    for threshold in (100, 300):
+        row = rows[("total", float(threshold))]
+        big = models.filter(pl.col("params_total_b") >= threshold).sort("release_date", "model_id")
+        us = big.filter(pl.col("country") == "US").row(0, named=True)
+        cn = big.filter(pl.col("country") == "CN").row(0, named=True)
+        assert (row["us_model"], row["us_organization"], row["us_date"]) == (us["name"], us["organization"],
+                                                                             us["release_date"])
+        assert (row["cn_model"], row["cn_organization"], row["cn_date"]) == (cn["name"], cn["organization"],
+                                                                             cn["release_date"])
+        days = (cn["release_date"] - us["release_date"]).days
+        assert row["leader"] == ("United States" if days > 0 else "China")
+        assert row["lead_months"] == round(abs(days) / 30.4375, 1)
