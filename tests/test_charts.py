@@ -299,7 +299,8 @@ def test_organizations_chart_marks_the_incomplete_period_like_the_releases_chart
     assert len(shaded) == 1 and shaded[0].x0 == date(2026, 10, 1)
     assert fig.layout.hovermode == "x unified" and fig.layout.xaxis.hoverformat == "Q%q %Y"
     lines = organizations_chart(_org_frame(), "lines", "quarter", as_of=date(2026, 12, 2))
-    assert all(t.type == "scatter" for t in lines.data) and list(lines.data[0].marker.symbol) == ["circle", "circle-open"]
+    assert all(t.type == "scatter" for t in lines.data)
+    assert list(lines.data[0].marker.symbol) == ["circle", "circle-open"]
 
 
 def test_organization_colours_are_their_own_palette_and_enough_for_the_largest_top_n():
