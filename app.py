@@ -11,6 +11,7 @@ startup.check()
 page = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/releases.py", title="Releases", icon=":material/bar_chart:", url_path="releases"),
+    st.Page("pages/organizations.py", title="Organizations", icon=":material/apartment:", url_path="organizations"),
     st.Page("pages/scale.py", title="Scale", icon=":material/scatter_plot:", url_path="scale"),
     st.Page("pages/moe.py", title="MoE", icon=":material/hub:", url_path="moe"),
     st.Page("pages/compute.py", title="Compute", icon=":material/memory:", url_path="compute"),

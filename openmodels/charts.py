@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import plotly.colors
 import plotly.graph_objects as go
 import polars as pl
 
@@ -546,3 +547,95 @@ def _sample_note(fig: go.Figure, shown: int, total: int | None) -> None:
         fig.add_annotation(text=f"Showing a sample of {shown:,} of {total:,} points", xref="paper", yref="paper",
                            x=1, y=1.0, xanchor="right", yanchor="bottom", showarrow=False,
                            font=dict(size=12, color="#6B6B6B"))
+
+
+# --- organizations and size leads ------------------------------------------------------------------------
+
+# Organizations get their own palette (Plotly's Dark24), apart from the country colours: an organization's
+# colour says nothing about its country, which the legend ('DeepSeek (CN)') and the hover name instead.
+# Colours go by rank in the chart, so the top N (at most 15) never share one; Other keeps the grey of Other.
+ORG_COLORS = list(plotly.colors.qualitative.Dark24)
+OTHER_COLOR = COUNTRY_COLORS["Other"]
+
+
+def organization_label(organization: str, country: str | None) -> str:
+    """'DeepSeek (CN)'; 'Other' for the group of the rest."""
+    return plotly_text(organization if organization == "Other" or not country else f"{organization} ({country})")
+
+
+def organizations_chart(df: pl.DataFrame, mode: str, period: str, as_of: date | None = None) -> go.Figure:
+    """Releases per period by organization group (top N plus Other): mode 'stacked' or 'lines'. Periods are
+    drawn at their middle; the incomplete one (holding `as_of`) is lighter, hatched and says 'to date'."""
+    fig = go.Figure()
+    countries = dict(df.select("organization_group", "country").unique().iter_rows())
+    for rank, group in enumerate(ordered_groups(df, "organization_group", "releases")):
+        part = df.filter(pl.col("organization_group") == group)
+        country = countries.get(group)
+        color = OTHER_COLOR if group == "Other" else ORG_COLORS[rank % len(ORG_COLORS)]
+        label = organization_label(group, country)
+        hover_name = plotly_text(group if group == "Other" or not country else f"{group} ({country_name(country)})")
+        axis = period_axis(part["period_start"].to_list(), period, as_of)
+        note = [" (" + lab + ")" if inc else "" for lab, inc in zip(axis["label"], axis["incomplete"])]
+        common = dict(x=axis["x"], y=part["releases"].to_list(), name=label, customdata=note,
+                      hovertemplate=hover_name + ": %{y}%{customdata}<extra></extra>")
+        if mode == "lines":
+            fig.add_trace(go.Scatter(
+                mode="lines+markers", line_color=color,
+                marker=dict(color=color, size=8,
+                            symbol=["circle-open" if inc else "circle" for inc in axis["incomplete"]]),
+                **common))
+        else:
+            fig.add_trace(go.Bar(
+                width=axis["width"],
+                marker=dict(color=color,
+                            opacity=[INCOMPLETE["opacity"] if inc else 1 for inc in axis["incomplete"]],
+                            pattern=dict(shape=[INCOMPLETE["pattern"] if inc else "" for inc in axis["incomplete"]])),
+                **common))
+    fig.update_layout(barmode="stack")
+    mark_incomplete(fig, df["period_start"].to_list(), period, as_of)
+    time_axis(fig, period)
+    return _layout(fig, f"Open-weight releases per {period}, by organization", PERIOD_LABEL[period],
+                   f"Model checkpoints per {period}", legend="Organization", hovermode="x unified")
+
+
+# The blocs of the size-lead frame: its column prefix and the bloc's name (and colour).
+LEAD_BLOCS = {"us": "United States", "cn": "China", "row": "Rest of world"}
+
+
+def threshold_label(metric: str, threshold_b: float) -> str:
+    """'≥ 100B total', '≥ 1T total', '≥ 30B active'."""
+    size = f"{threshold_b / 1000:g}T" if threshold_b >= 1000 else f"{threshold_b:g}B"
+    return f"≥ {size} {metric}"
+
+
+def size_leads_chart(df: pl.DataFrame) -> go.Figure:
+    """Who reached each size first: one row per threshold, one marker per bloc at the day of its first open
+    release at or above it, a grey line spanning the US and China firsts, and the lead in months beside it."""
+    labels = [threshold_label(m, t) for m, t in df.select("metric", "threshold_b").rows()]
+    fig = go.Figure()
+    gap_x, gap_y = [], []
+    for label, us, cn in zip(labels, df["us_date"].to_list(), df["cn_date"].to_list()):
+        if us is not None and cn is not None:
+            gap_x += [us, cn, None]
+            gap_y += [label, label, None]
+    fig.add_trace(go.Scatter(x=gap_x, y=gap_y, mode="lines", line=dict(color="#BBBBBB", width=3),
+                             name="US–China gap", hoverinfo="skip"))
+    for prefix, bloc in LEAD_BLOCS.items():
+        fig.add_trace(go.Scatter(
+            x=df[f"{prefix}_date"].to_list(), y=labels, mode="markers", name=bloc,
+            marker=dict(color=COUNTRY_COLORS[bloc], size=13, line=dict(width=1, color="white")),
+            customdata=_custom(df, f"{prefix}_model", f"{prefix}_organization"),
+            hovertemplate=(f"<b>{bloc}</b> %{{y}}: %{{customdata[0]}} (%{{customdata[1]}})<br>"
+                           "%{x|%Y-%m-%d}<extra></extra>")))
+    for label, row in zip(labels, df.iter_rows(named=True)):
+        if row["leader"] not in ("United States", "China"):
+            continue
+        latest = max(d for d in (row["us_date"], row["cn_date"], row["row_date"]) if d is not None)
+        who = "US" if row["leader"] == "United States" else "China"
+        text = f"only {who} so far" if row["lead_months"] is None else f"{who} first by {row['lead_months']:g} months"
+        fig.add_annotation(x=latest, y=label, xshift=14, xanchor="left", showarrow=False, text=text,
+                           font=dict(size=11, color="#6B6B6B"))
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels, autorange="reversed")
+    return _layout(fig, "First open release at or above each size, by bloc", "First release at or above the size",
+                   "Parameters", legend="Bloc", height=max(320, 50 * len(labels) + 160))

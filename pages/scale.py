@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from openmodels.charts import SCATTER_MAX_POINTS, scale_chart
+from openmodels.charts import SCATTER_MAX_POINTS, scale_chart, size_leads_chart
 from openmodels.countries import country_name
 from openmodels.filters import Filters
 from openmodels.ui import db, downloads, sidebar, widgets
@@ -64,3 +64,28 @@ def chart_and_details(f: Filters) -> None:
 
 
 chart_and_details(f)
+
+
+def size_leads(f: Filters) -> None:
+    """Who got to each size first: the US, China or the rest of the world, and by how many months."""
+    st.subheader("Who led at each size", anchor=False)
+    st.caption("The first open release at or above each size from the United States, China and the rest of the "
+               "world, and how many months (of 30.4 days) separate the US and China firsts. The sidebar filters "
+               "apply, except the parameter range. A release known only to the month counts from its first day.")
+    leads = db.query("size_leads", f)
+    if leads.select("us_date", "cn_date", "row_date").null_count().row(0) == (leads.height,) * 3:
+        widgets.empty_state("No model matching the filters reaches 10B parameters.")
+        return
+    downloads.chart(size_leads_chart(leads), leads, "scale", "size_leads", f, "size_leads")
+    st.dataframe(leads, hide_index=True, key="size_leads_table", column_config={
+        "metric": "Parameters", "threshold_b": st.column_config.NumberColumn("At least (B)", format="%g"),
+        "us_model": "US first", "us_organization": "US organization",
+        "us_date": st.column_config.DateColumn("US date", format="YYYY-MM-DD"),
+        "cn_model": "China first", "cn_organization": "China organization",
+        "cn_date": st.column_config.DateColumn("China date", format="YYYY-MM-DD"),
+        "row_model": "Rest of world first", "row_organization": "Rest of world organization",
+        "row_date": st.column_config.DateColumn("Rest of world date", format="YYYY-MM-DD"),
+        "leader": "Led (US vs China)", "lead_months": st.column_config.NumberColumn("Lead (months)", format="%.1f")})
+
+
+size_leads(f)

@@ -266,3 +266,86 @@ def test_a_sampled_scatter_says_how_many_points_it_shows_of_how_many():
         assert [a.text for a in fig.layout.annotations] == ["Showing a sample of 5 of 12,345 points"]
     for fig in (scale_chart(POINTS, "total"), scale_chart(POINTS, "total", total=5), compute_chart(POINTS, total=5)):
         assert not fig.layout.annotations
+
+
+def _org_frame() -> pl.DataFrame:
+    return pl.DataFrame({
+        "period_start": [date(2026, 7, 1)] * 3 + [date(2026, 10, 1)] * 3,
+        "organization_group": ["DeepSeek", "Meta", "Other"] * 2,
+        "country": ["CN", "US", None] * 2,
+        "releases": [2, 5, 9, 1, 0, 4],
+    })
+
+
+def test_organizations_chart_names_the_top_n_with_their_country_and_draws_other_last_in_grey():
+    from openmodels.charts import COUNTRY_COLORS, ORG_COLORS, organizations_chart
+    fig = organizations_chart(_org_frame(), "stacked", "quarter", as_of=date(2026, 12, 2))
+    assert [t.name for t in fig.data] == ["Meta (US)", "DeepSeek (CN)", "Other"]  # most releases first
+    assert [list(t.y) for t in fig.data] == [[5, 0], [2, 1], [9, 4]]
+    colors = [t.marker.color for t in fig.data]
+    assert colors[:2] == ORG_COLORS[:2] and colors[2] == COUNTRY_COLORS["Other"]
+    assert not set(colors[:2]) & set(COUNTRY_COLORS.values())
+    assert fig.data[1].hovertemplate.startswith("DeepSeek (China): %{y}")
+    assert fig.layout.barmode == "stack" and fig.layout.legend.title.text == "Organization"
+
+
+def test_organizations_chart_marks_the_incomplete_period_like_the_releases_chart():
+    from openmodels.charts import organizations_chart
+    fig = organizations_chart(_org_frame(), "stacked", "quarter", as_of=date(2026, 12, 2))
+    bar = fig.data[0]
+    assert list(bar.marker.opacity) == [1, 0.45] and list(bar.marker.pattern.shape) == ["", "/"]
+    assert list(bar.customdata) == ["", " (Q4 2026 to date)"] and "%{customdata}" in bar.hovertemplate
+    shaded = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(shaded) == 1 and shaded[0].x0 == date(2026, 10, 1)
+    assert fig.layout.hovermode == "x unified" and fig.layout.xaxis.hoverformat == "Q%q %Y"
+    lines = organizations_chart(_org_frame(), "lines", "quarter", as_of=date(2026, 12, 2))
+    assert all(t.type == "scatter" for t in lines.data)
+    assert list(lines.data[0].marker.symbol) == ["circle", "circle-open"]
+
+
+def test_organization_colours_are_their_own_palette_and_enough_for_the_largest_top_n():
+    from openmodels.charts import CLASS_COLORS, ORG_COLORS
+    from openmodels.ui.widgets import TOP_N_OPTIONS
+    taken = {c.lower() for c in [*COUNTRY_COLORS.values(), *EXTRA_COLORS, *CLASS_COLORS.values(),
+                                 *EVENT_CATEGORY_COLORS.values()]}
+    assert not taken & {c.lower() for c in ORG_COLORS}
+    assert len(set(ORG_COLORS)) == len(ORG_COLORS) >= max(TOP_N_OPTIONS)
+
+
+def test_organization_names_reach_plotly_escaped():
+    from openmodels.charts import organizations_chart
+    df = _org_frame().with_columns(pl.col("organization_group").replace("Meta", "<b>Evil</b> 100%"))
+    fig = organizations_chart(df, "stacked", "quarter")
+    assert fig.data[0].name == plotly_text("<b>Evil</b> 100% (US)") and "<b>Evil" not in fig.data[0].hovertemplate
+
+
+def _leads() -> pl.DataFrame:
+    return pl.DataFrame({
+        "metric": ["total", "total", "active"], "threshold_b": [100.0, 1000.0, 30.0],
+        "us_model": ["Big US", None, "Act US"], "us_organization": ["Meta", None, "Meta"],
+        "us_date": [date(2024, 7, 23), None, date(2023, 2, 24)],
+        "cn_model": ["Big CN", "Huge CN", "Act CN"], "cn_organization": ["DeepSeek", "Moonshot AI", "DeepSeek"],
+        "cn_date": [date(2024, 5, 6), date(2025, 7, 11), date(2024, 12, 26)],
+        "row_model": [None, None, "Act FR"], "row_organization": [None, None, "Mistral AI"],
+        "row_date": [None, None, date(2023, 12, 11)],
+        "leader": ["China", "China", "United States"], "lead_months": [2.6, None, 22.1],
+    })
+
+
+def test_size_leads_chart_puts_one_marker_per_bloc_on_each_threshold_and_spans_the_us_china_gap():
+    from openmodels.charts import size_leads_chart
+    fig = size_leads_chart(_leads())
+    blocs = {t.name: t for t in fig.data if t.mode == "markers"}
+    assert list(blocs) == ["United States", "China", "Rest of world"]
+    assert list(blocs["China"].y) == ["≥ 100B total", "≥ 1T total", "≥ 30B active"]
+    assert list(blocs["United States"].x) == [date(2024, 7, 23), None, date(2023, 2, 24)]
+    assert list(blocs["Rest of world"].x) == [None, None, date(2023, 12, 11)]
+    assert all(t.marker.color == COUNTRY_COLORS[name] for name, t in blocs.items())
+    assert list(blocs["China"].customdata[1]) == ["Huge CN", "Moonshot AI"]
+    gap = next(t for t in fig.data if t.mode == "lines")
+    # only where both the US and China reached the size
+    assert list(gap.x) == [date(2024, 7, 23), date(2024, 5, 6), None, date(2023, 2, 24), date(2024, 12, 26), None]
+    assert fig.layout.yaxis.autorange == "reversed" and list(fig.layout.yaxis.categoryarray)[0] == "≥ 100B total"
+    assert [(a.y, a.text) for a in fig.layout.annotations] == [("≥ 100B total", "China first by 2.6 months"),
+                                                               ("≥ 1T total", "only China so far"),
+                                                               ("≥ 30B active", "US first by 22.1 months")]

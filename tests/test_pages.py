@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from openmodels.contract import contract
 from openmodels.queries import Database, available_queries
 
-PAGES = ["overview", "releases", "scale", "moe", "compute", "licenses", "events", "explorer", "about"]
+PAGES = ["overview", "releases", "organizations", "scale", "moe", "compute", "licenses", "events", "explorer", "about"]
 AS_OF = date.fromisoformat(contract().data_as_of)
 
 
@@ -217,7 +217,8 @@ VALUE_COLUMN = {  # chart key -> the frame column its traces draw
 }
 
 
-@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "compute", "licenses", "events"])
+@pytest.mark.parametrize("page", ["overview", "releases", "organizations", "scale", "moe", "compute", "licenses",
+                                  "events"])
 def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
     at = app(page)
     buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto.url for b in at.get("download_button")}
@@ -232,6 +233,11 @@ def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
         if key == "timeline":
             drawn = sorted(x for t in spec["data"] for x in t["x"])
             assert drawn == sorted(str(d) for d in frame["date"])
+            continue
+        if key == "size_leads":  # dates on x, one marker trace per bloc
+            drawn = sorted(x for t in spec["data"] if t["mode"] == "markers" for x in t["x"] if x is not None)
+            want = sorted(str(d) for c in ("us_date", "cn_date", "row_date") for d in frame[c] if d is not None)
+            assert drawn == want
             continue
         column = VALUE_COLUMN.get(key) or frame.columns[-1]
         traces = [t for t in spec["data"] if not t.get("name", "").startswith("Event")
@@ -273,6 +279,7 @@ HOSTILE = [
     ("releases", {"period": ["ＹＥＡＲ"]}),
     ("overview", {"date": ["2024-1-1", "2025-01-01"]}),
     ("overview", {"params": ["7", "7e999"]}),
+    ("organizations", {"org_period": ["decade"], "org_mode": ["percent"], "org_top": ["999"]}),
 ]
 
 
@@ -300,7 +307,7 @@ def test_there_are_at_least_20_hostile_urls():
     assert len(HOSTILE) >= 20
 
 
-@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "licenses"])
+@pytest.mark.parametrize("page", ["overview", "releases", "organizations", "scale", "moe", "licenses"])
 def test_event_markers_on_every_time_chart(app, fixture_dir, page):
     at = app(page, events=["true"], events_cat=["release", "policy"])
     events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
@@ -343,7 +350,7 @@ def test_the_evidence_filter_from_a_link_narrows_the_explorer_and_is_in_its_down
     assert sorted(got["model_id"]) == sorted(want["model_id"]) and set(got["evidence"]) == {"reference", "reported"}
 
 
-@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "licenses"])
+@pytest.mark.parametrize("page", ["overview", "releases", "organizations", "scale", "moe", "licenses"])
 def test_every_time_chart_says_how_many_rows_are_below_primary(app, models, page):
     at = app(page, country=["CN"])
     cn = models.filter(pl.col("country") == "CN")
@@ -444,7 +451,8 @@ def _strings(value):
 
 
 @pytest.mark.parametrize("page,params", [("overview", {"events": ["true"]}), ("releases", {}), ("scale", {}),
-                                         ("moe", {}), ("compute", {}), ("licenses", {}), ("events", {})])
+                                         ("moe", {}), ("compute", {}), ("licenses", {}), ("events", {}),
+                                         ("organizations", {"org_mode": ["lines"]})])
 def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, monkeypatch, page, params):
     monkeypatch.setenv("OPENMODELS_DATA_DIR", str(hostile_dir))
     at = AppTest.from_file(str(entrypoints[page]), default_timeout=60)
@@ -455,7 +463,7 @@ def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, mo
     texts = [s for spec in charts(at) for s in _strings(spec)]
     assert texts
     assert not [s for s in texts if "<span" in s or "<a " in s]
-    if page in ("scale", "licenses", "events"):
+    if page in ("scale", "licenses", "events", "organizations"):
         assert any("&lt;span style" in s for s in texts)  # the value is there, as text
 
 
@@ -539,7 +547,7 @@ def test_class_shares_use_one_definition_on_every_page(app, models):
 
 
 @pytest.mark.parametrize("page, key", [("releases", "top"), ("licenses", "lic_top"), ("moe", "moe_top"),
-                                       ("events", "ev_top")])
+                                       ("events", "ev_top"), ("organizations", "org_top")])
 def test_every_page_has_the_same_top_n_choice(app, page, key):
     from openmodels.ui.widgets import TOP_N_DEFAULT, TOP_N_OPTIONS
     box = next(s for s in app(page).selectbox if s.key == key)
@@ -680,3 +688,60 @@ def test_a_query_result_is_shared_from_the_cache_not_copied(fixture_dir, monkeyp
     params = db._encode(Filters().params() | {"search": "", "limit": None, "offset": 0})
     first = db._cached(fingerprint, "explorer_models", params)
     assert db._cached(fingerprint, "explorer_models", params) is first  # st.cache_data would unpickle a copy
+
+
+def test_organizations_chart_and_table_equal_polars(app, models):
+    at = app("organizations", org_period="year", org_top="3", country=["US", "CN"])
+    m = models.filter(pl.col("country").is_in(["US", "CN"]))
+    top = (m.group_by("organization", "country").len().sort(["len", "organization"], descending=[True, False])
+           .head(3))
+    spec = charts(at)[0]
+    bars = {t["name"]: t for t in spec["data"] if t.get("type") == "bar"}
+    assert list(bars) == [f"{o} ({c})" for o, c, _ in top.rows()] + ["Other"]
+    for org, country, _ in top.rows():
+        want = m.filter(pl.col("organization") == org).group_by(pl.col("release_date").dt.year()).len()
+        trace = bars[f"{org} ({country})"]
+        assert {int(x[:4]): y for x, y in zip(trace["x"], trace["y"]) if y} == dict(want.rows())
+    other = m.filter(~pl.col("organization").is_in(top["organization"].to_list()))
+    assert sum(bars["Other"]["y"]) == other.height
+    table = at.dataframe[0]
+    want = (m.group_by("organization", "country").agg(pl.len().alias("releases"),
+                                                      pl.col("release_date").min().alias("first_release"),
+                                                      pl.col("release_date").max().alias("latest_release"))
+            .sort(["releases", "organization"], descending=[True, False]))
+    got = table.value
+    assert list(got["organization"]) == want["organization"].to_list()
+    assert list(got["releases"]) == want["releases"].to_list()
+    assert [str(d)[:10] for d in got["first_release"]] == [str(d) for d in want["first_release"]]
+
+
+def test_organizations_download_holds_exactly_the_frame_drawn_and_the_table(app, downloads):
+    at = app("organizations", org_period="quarter", org_mode="lines")
+    recorded = {key: (name, frame) for name, _, frame, key in downloads}
+    name, frame = recorded["organizations"]
+    assert name == "organizations_by_quarter_all.csv"
+    assert frame.columns == ["period_start", "organization_group", "country", "releases"]
+    spec = charts(at)[0]
+    drawn = sorted((t["name"], y) for t in spec["data"] if not t["name"].startswith("Event") for y in t["y"])
+    want = sorted((o if o == "Other" else f"{o} ({c})", r) for _, o, c, r in frame.rows())
+    assert drawn == want
+    assert recorded["org_table"][0] == "organizations_table_all.csv"
+
+
+def test_scale_shows_who_led_at_each_size_and_ignores_the_parameter_range(app, models, downloads):
+    at = app("scale", params=["1B", "50B"])  # the range would leave out every model at 100B and above
+    assert any(s.value == "Who led at each size" for s in at.subheader)
+    recorded = {key: frame for _, _, frame, key in downloads}
+    leads = recorded["size_leads"]
+    table = next(d.value for d in at.dataframe if "us_model" in d.value.columns)
+    assert [v if isinstance(v, str) else None for v in table["us_model"]] == leads["us_model"].to_list()
+    assert len(table) == leads.height == 6
+    at_100 = leads.filter((pl.col("metric") == "total") & (pl.col("threshold_b") == 100)).row(0, named=True)
+    for prefix, bloc in (("us", pl.col("country") == "US"), ("cn", pl.col("country") == "CN"),
+                         ("row", ~pl.col("country").is_in(["US", "CN"]))):
+        first = models.filter(bloc & (pl.col("params_total_b") >= 100)).sort("release_date", "model_id").head(1)
+        assert at_100[f"{prefix}_model"] == (first["name"][0] if first.height else None)
+        assert at_100[f"{prefix}_date"] == (first["release_date"][0] if first.height else None)
+    assert at_100["leader"] == "China"  # DeepSeek-V2 in May 2024, Llama 3.1 405B in July
+    spec = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("First open release"))
+    assert {t["name"] for t in spec["data"] if t["mode"] == "markers"} == {"United States", "China", "Rest of world"}

@@ -321,3 +321,129 @@ def test_explorer_pages_are_slices_of_the_sorted_result_and_the_count_is_of_all(
     assert everything["model_id"].to_list() == newest_first["model_id"].to_list()
     page2 = db.run("explorer_models", f.params() | ALL_ROWS | {"limit": 2, "offset": 2})
     assert page2["model_id"].to_list() == everything["model_id"].to_list()[2:4]
+
+
+def period_starts(m: pl.DataFrame, period: str) -> pl.DataFrame:
+    return m.with_columns(pl.col("release_date").dt.truncate(
+        {"month": "1mo", "quarter": "3mo", "year": "1y"}[period]).alias("period_start"))
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+@pytest.mark.parametrize("period", ["month", "quarter", "year"])
+def test_releases_by_organization_period_names_the_top_n_and_groups_the_rest(db, models, f, period):
+    got = db.run("releases_by_organization_period", f.params() | {"period": period, "top_n": 3})
+    m = period_starts(apply(models, f), period)
+    ranks = m.group_by("organization").len().sort(["len", "organization"], descending=[True, False])
+    named = m["organization"].unique().to_list() if f.orgs else ranks["organization"].head(3).to_list()
+    m = m.with_columns(
+        pl.when(pl.col("organization").is_in(named)).then(pl.col("organization")).otherwise(pl.lit("Other"))
+        .alias("organization_group"),
+        pl.when(pl.col("organization").is_in(named)).then(pl.col("country")).alias("country"))
+    counts = m.group_by("period_start", "organization_group", "country").len("releases")
+    nonzero = got.filter(pl.col("releases") > 0)
+    assert_frame_equal(nonzero, counts.cast({"releases": pl.Int64}).select(got.columns), check_row_order=False)
+    if not got.is_empty():  # every period from the first to the last, for every group
+        groups = counts["organization_group"].n_unique()
+        assert got.height == groups * got["period_start"].n_unique()
+        assert got.group_by("period_start").len()["len"].unique().to_list() == [groups]
+        first_period = got["organization_group"].to_list()[:groups]
+        assert "Other" not in first_period[:-1]  # Other comes last in each period
+
+
+def test_releases_by_organization_period_with_chosen_organizations_names_each(db, models):
+    f = Filters(orgs=("Meta", "DeepSeek", "OpenAI", "Alibaba"))
+    got = db.run("releases_by_organization_period", f.params() | {"period": "year", "top_n": 3})
+    assert sorted(got["organization_group"].unique()) == ["Alibaba", "DeepSeek", "Meta", "OpenAI"]
+    assert dict(got.select("organization_group", "country").unique().iter_rows()) == {
+        "Alibaba": "CN", "DeepSeek": "CN", "Meta": "US", "OpenAI": "US"}
+
+
+@pytest.mark.parametrize("f", FILTER_CASES)
+def test_releases_by_organization_lists_each_with_its_count_and_first_and_latest_day(db, models, f):
+    got = db.run("releases_by_organization", f.params())
+    want = (apply(models, f).group_by("organization", "country")
+            .agg(pl.len().cast(pl.Int64).alias("releases"), pl.col("release_date").min().alias("first_release"),
+                 pl.col("release_date").max().alias("latest_release"))
+            .sort(["releases", "organization"], descending=[True, False]))
+    assert_frame_equal(got, want)
+
+
+SIZE_THRESHOLDS = [("total", 10), ("total", 100), ("total", 300), ("total", 1000), ("active", 10), ("active", 30)]
+BLOC_PREFIX = {"us": pl.col("country") == "US", "cn": pl.col("country") == "CN",
+               "row": ~pl.col("country").is_in(["US", "CN"])}
+
+
+@pytest.mark.parametrize("f", FILTER_CASES + [Filters(pmin=500.0, pmax=700.0)])
+def test_size_leads_are_each_blocs_first_release_at_or_above_each_size(db, models, f):
+    got = db.run("size_leads", f.params())
+    assert got.select("metric", "threshold_b").rows() == [(m, float(t)) for m, t in SIZE_THRESHOLDS]
+    from dataclasses import replace
+    m = apply(models, replace(f, pmin=None, pmax=None))  # the parameter range does not apply here
+    for row, (metric, threshold) in zip(got.iter_rows(named=True), SIZE_THRESHOLDS):
+        big = m.filter(pl.col(f"params_{metric}_b") >= threshold).sort("release_date", "model_id")
+        firsts = {}
+        for prefix, bloc in BLOC_PREFIX.items():
+            first = big.filter(bloc).head(1)
+            firsts[prefix] = first.row(0, named=True) if first.height else None
+            assert row[f"{prefix}_model"] == (first["name"][0] if first.height else None)
+            assert row[f"{prefix}_organization"] == (first["organization"][0] if first.height else None)
+            assert row[f"{prefix}_date"] == (first["release_date"][0] if first.height else None)
+        us, cn = firsts["us"], firsts["cn"]
+        if us and cn:
+            days = (cn["release_date"] - us["release_date"]).days
+            assert row["leader"] == ("United States" if days > 0 else "China" if days < 0 else "same day")
+            assert row["lead_months"] == round(abs(days) / (365.25 / 12), 1)
+        else:
+            assert row["leader"] == ("United States" if us else "China" if cn else None)
+            assert row["lead_months"] is None
+
+
+def test_size_leads_by_hand_for_100b_and_1t_total(db):
+    """Read off tests/fixture_data.py: at 100B total, DeepSeek-V2 (236B, 2024-05-06) came 78 days before
+    Llama 3.1 405B (2024-07-23), and nobody else reached it; at 1T only Kimi K2 (2025-07-11)."""
+    leads = db.run("size_leads", NO_FILTER.params())
+    rows = {(r["metric"], r["threshold_b"]): r for r in leads.iter_rows(named=True)}
+    at_100 = rows[("total", 100.0)]
+    assert (at_100["us_model"], at_100["us_organization"], at_100["us_date"]) == (
+        "LLAMA-3.1-405B", "Meta", date(2024, 7, 23))
+    assert (at_100["cn_model"], at_100["cn_organization"], at_100["cn_date"]) == (
+        "DEEPSEEK-V2", "DeepSeek", date(2024, 5, 6))
+    assert at_100["row_model"] is None and (at_100["leader"], at_100["lead_months"]) == ("China", 2.6)
+    at_1t = rows[("total", 1000.0)]
+    assert (at_1t["cn_model"], at_1t["cn_date"], at_1t["us_model"], at_1t["leader"], at_1t["lead_months"]) == (
+        "KIMI-K2", date(2025, 7, 11), None, "China", None)
+
+
+def test_size_leads_on_the_shipped_data_for_100b_and_300b_total(tmp_path):
+    """Checked by hand against data/models.csv (2026-12-03): at 100B total, Meta's OPT-175B (2022-05-02) came
+    94 days before Tsinghua's GLM-130B (2022-08-04); at 300B, xAI's Grok-1 (2024-03-17) came 233 days before
+    Tencent's Hunyuan-Large (2024-11-05). Here recomputed with Polars from the CSV, so a data fix updates it."""
+    import shutil
+
+    from openmodels.build import build
+    from openmodels.contract import DATA_DIR
+    from openmodels.queries import Database
+
+    for name in ("models.csv", "events.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    build(tmp_path)
+    real = Database(tmp_path / "openmodels.duckdb")
+    try:
+        leads = real.run("size_leads", NO_FILTER.params())
+        rows = {(r["metric"], r["threshold_b"]): r for r in leads.iter_rows(named=True)}
+    finally:
+        real.close()
+    models = pl.read_csv(DATA_DIR / "models.csv", infer_schema=False).with_columns(
+        pl.col("release_date").str.to_date(), pl.col("params_total_b").cast(pl.Float64))
+    for threshold in (100, 300):
+        row = rows[("total", float(threshold))]
+        big = models.filter(pl.col("params_total_b") >= threshold).sort("release_date", "model_id")
+        us = big.filter(pl.col("country") == "US").row(0, named=True)
+        cn = big.filter(pl.col("country") == "CN").row(0, named=True)
+        assert (row["us_model"], row["us_organization"], row["us_date"]) == (us["name"], us["organization"],
+                                                                             us["release_date"])
+        assert (row["cn_model"], row["cn_organization"], row["cn_date"]) == (cn["name"], cn["organization"],
+                                                                             cn["release_date"])
+        days = (cn["release_date"] - us["release_date"]).days
+        assert row["leader"] == ("United States" if days > 0 else "China")
+        assert row["lead_months"] == round(abs(days) / 30.4375, 1)
