@@ -22,7 +22,8 @@ with c2:
     ev_countries = sorted(everything["country"].unique().to_list())
     links.guard_multi("ev_country", ev_countries, format_func=country_label, resolve=country_code)
     countries = st.multiselect("Country or bloc", ev_countries, key="ev_country", bind="query-params",
-                               persist_state="session", placeholder="All", format_func=country_label)
+                               persist_state="session", placeholder="All", format_func=country_label,
+                               filter_mode="contains")
 
 events = db.query("events_timeline", categories=cats, event_countries=countries,
                   date_from=f.date_from, date_to=f.date_to)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import shutil
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import polars as pl
 import pytest
@@ -130,16 +130,17 @@ def test_sidebar_filters_change_charts_explorer_and_url(page, server):
     assert explorer_count(page) == models.height
 
     pick(page, "Country", "CN")
-    assert re.search(r"[?&]country=CN\b", page.url)
+    assert parse_qs(urlsplit(page.url).query)["country"] == ["China (CN)"]  # the URL holds the widget's label
     assert explorer_count(page) == models.filter(pl.col("country") == "CN").height
 
     pick(page, "Organization", "DeepSeek")
-    assert "org=DeepSeek" in page.url
+    assert parse_qs(urlsplit(page.url).query)["org"][0].startswith("DeepSeek (")
     assert explorer_count(page) == models.filter(pl.col("organization") == "DeepSeek").height
 
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Releases").click()
     wait_ready(page)
-    assert "/releases" in page.url and "country=CN" in page.url and "org=DeepSeek" in page.url
+    kept = parse_qs(urlsplit(page.url).query)
+    assert "/releases" in page.url and kept["country"] == ["China (CN)"] and kept["org"][0].startswith("DeepSeek (")
     wait_charts(page)
     traces = page.evaluate(PLOTLY_TRACES_JS)[0]
     assert [t["name"] for t in traces] == ["China"]
@@ -247,7 +248,8 @@ def test_unknown_page_and_hostile_values_show_a_notice(page, server):
     expect(page.get_by_text("Page not found")).to_be_visible()
     expect(page.get_by_text("Some values in the link were ignored:")).to_be_visible()
     assert "<script>" in page.locator('[data-testid="stText"]').first.inner_text()
-    assert re.search(r"[?&]country=US\b", page.url) and "script" not in page.url and "foo" not in page.url
+    assert parse_qs(urlsplit(page.url).query)["country"] == ["United States (US)"]  # as the widget writes it
+    assert "script" not in page.url and "foo" not in page.url
 
 
 @pytest.fixture(scope="module")
@@ -456,3 +458,36 @@ def test_explorer_pages_through_the_rows_and_keeps_the_page_in_the_url(page, ser
     page.wait_for_function("() => location.search.includes('page=3')")
     wait_ready(page)
     expect(page.get_by_text(f"Rows 101–150 of {models.height}.")).to_be_visible()
+
+
+def expect_chips(page, label: str, want: list[str]) -> None:
+    """The sidebar multiselect called `label` shows exactly the chips `want`, in order."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    chips = box.locator(".react-aria-ComboBox [data-tag]")
+    expect(chips).to_have_count(len(want), timeout=30_000)
+    assert [c.get_attribute("aria-label") for c in chips.all()] == want
+
+
+def test_a_link_with_a_country_code_shows_the_name_and_the_url_works_after_a_click(page, browser, server):
+    models = real_models()
+    open_page(page, server, "/explorer?country=CN")
+    expect_chips(page, "Country", ["China (CN)"])
+    assert page.get_by_text("Some values in the link were ignored:").count() == 0
+    assert explorer_count(page) == models.filter(pl.col("country") == "CN").height
+
+    pick(page, "Country", "France")
+    deepseek = models.filter(pl.col("organization") == "DeepSeek").height
+    pick(page, "Organization", "DeepSeek")
+    expect_chips(page, "Country", ["China (CN)", "France (FR)"])
+    expect_chips(page, "Organization", [f"DeepSeek ({deepseek})"])
+    assert explorer_count(page) == deepseek
+    written = parse_qs(urlsplit(page.url).query)  # the widgets write their labels
+    assert written["country"] == ["China (CN)", "France (FR)"] and written["org"] == [f"DeepSeek ({deepseek})"]
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+    open_page(other, server, page.url.removeprefix(server.url))  # the link as the widgets wrote it
+    expect_chips(other, "Country", ["China (CN)", "France (FR)"])
+    expect_chips(other, "Organization", [f"DeepSeek ({deepseek})"])
+    assert other.get_by_text("Some values in the link were ignored:").count() == 0
+    assert explorer_count(other) == deepseek
+    other.context.close()

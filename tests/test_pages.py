@@ -760,3 +760,4 @@ def test_a_download_with_a_country_column_adds_its_name_beside_the_code(app, dow
     assert dict(got.select("country", "country_name").unique().rows()) == {"CN": "China", "FR": "France"}
     app("explorer", country=["CN"])  # the Explorer's rows stay a models.csv file
     assert pl.read_csv(io.BytesIO(downloads[-1][1])).columns == contract().table("models").columns
+

@@ -89,6 +89,7 @@ def sidebar_filters() -> Filters:
                                        "(use names or ISO 3166-1 codes such as United States, US, CN)")
     countries = sb.multiselect("Country", country_opts, key="country", bind="query-params",
                                persist_state="session", placeholder="All countries", format_func=country_label,
+                               filter_mode="contains",  # typing 'CN' offers China (CN), not also Canada
                                help="Where the publishers have their headquarters, with the ISO 3166-1 code.")
 
     org_df = query("organization_options", countries=countries)
