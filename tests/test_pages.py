@@ -761,3 +761,12 @@ def test_a_download_with_a_country_column_adds_its_name_beside_the_code(app, dow
     app("explorer", country=["CN"])  # the Explorer's rows stay a models.csv file
     assert pl.read_csv(io.BytesIO(downloads[-1][1])).columns == contract().table("models").columns
 
+
+
+@pytest.mark.parametrize("written", ["EU", "European Union", "European Union (EU)"])
+def test_the_events_country_filter_reads_names_and_takes_codes_or_names(app, written):
+    at = app("events", ev_country=[written])
+    box = next(m for m in at.multiselect if m.key == "ev_country")
+    assert "European Union (EU)" in box.options and "United States (US)" in box.options
+    assert at.session_state["ev_country"] == ["EU"] and not at.warning
+    assert "1 events" in " ".join(c.value for c in at.caption)
