@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from openmodels.contract import contract
 from openmodels import display
+from openmodels.contract import contract
 from openmodels.countries import country_code, country_label, country_name
 from openmodels.filters import Filters
 from openmodels.ui import links, routing
