@@ -3,7 +3,8 @@
 import streamlit as st
 
 from openmodels.charts import event_window_chart, events_timeline_chart
-from openmodels.countries import country_name
+from openmodels import display
+from openmodels.countries import country_code, country_label
 from openmodels.ui import db, downloads, links, sidebar, widgets
 
 f = sidebar.filters()
@@ -19,10 +20,10 @@ with c1:
                           persist_state="session", placeholder="All categories")
 with c2:
     ev_countries = sorted(everything["country"].unique().to_list())
-    links.guard_multi("ev_country", ev_countries)
+    links.guard_multi("ev_country", ev_countries, format_func=country_label, resolve=country_code)
     countries = st.multiselect("Country or bloc", ev_countries, key="ev_country", bind="query-params",
-                               persist_state="session", placeholder="All",
-                               help=", ".join(f"{c} {country_name(c)}" for c in ev_countries))
+                               persist_state="session", placeholder="All", format_func=country_label,
+                               filter_mode="contains")
 
 events = db.query("events_timeline", categories=cats, event_countries=countries,
                   date_from=f.date_from, date_to=f.date_to)
@@ -31,7 +32,7 @@ if events.is_empty():
     widgets.empty_state("No event matches these choices.")
 else:
     downloads.chart(events_timeline_chart(events), events, "events", "timeline", f, "timeline")
-    st.dataframe(events.sort("date", descending=True), hide_index=True, column_config={
+    st.dataframe(display.with_country_labels(events.sort("date", descending=True)), hide_index=True, column_config={
         "source_url": st.column_config.LinkColumn("Source", display_text="source"),
         "description": st.column_config.TextColumn("Description", width="large"),
     })

@@ -4,6 +4,7 @@ import math
 
 import streamlit as st
 
+from openmodels import display
 from openmodels.ui import db, downloads, links, sidebar, widgets
 
 SEARCH_MAX = 200
@@ -31,7 +32,8 @@ else:
     rows = db.query("explorer_models", f, search=search, limit=size, offset=(page - 1) * size)
     st.caption(f"Rows {(page - 1) * size + 1}–{(page - 1) * size + rows.height} of {count}. Clicking a column "
                "header sorts the rows of this page; the download holds every matching row.")
-    st.dataframe(rows, hide_index=True, height=min(38 * rows.height + 40, 700), column_config={
+    shown = display.with_country_labels(rows)  # 'China (CN)'; the download keeps the code
+    st.dataframe(shown, hide_index=True, height=min(38 * rows.height + 40, 700), column_config={
         "source_url": st.column_config.LinkColumn("Source"),
         "hf_repo": st.column_config.TextColumn("Hugging Face repo"),
         "release_date": st.column_config.DateColumn("Released"),

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from openmodels.charts import SCATTER_MAX_POINTS, SHARE_MIN_RELEASES, active_ratio_chart, moe_share_chart
+from openmodels import display
 from openmodels.filters import Filters
 from openmodels.ui import db, downloads, sidebar, widgets
 
@@ -44,7 +45,7 @@ first = db.query("first_moe_by_organization", f)
 if first.is_empty():
     widgets.empty_state("No MoE model matches the current filters.")
 else:
-    st.dataframe(first, hide_index=True, column_config={
+    st.dataframe(display.with_country_labels(first), hide_index=True, column_config={
         "first_moe_date": st.column_config.DateColumn("First MoE release"),
         "params_total_b": st.column_config.NumberColumn("Total (B)"),
         "params_active_b": st.column_config.NumberColumn("Active (B)"),

@@ -3,6 +3,7 @@
 import polars as pl
 import streamlit as st
 
+from openmodels import display
 from openmodels.charts import SCATTER_MAX_POINTS, scale_chart, size_leads_chart
 from openmodels.countries import country_name
 from openmodels.filters import Filters
@@ -55,8 +56,9 @@ def chart_and_details(f: Filters) -> None:
         with st.container(border=True):
             st.text(f"{m['name']} · {m['organization']} ({country_name(m['country'])}) · "
                     f"released {m['release_date']}")
-            st.dataframe(row.drop("notes").transpose(include_header=True, header_name="field",
-                                                     column_names=["value"]).with_columns(pl.col("value").cast(pl.String)),
+            shown = display.with_country_labels(row).drop("notes")
+            st.dataframe(shown.transpose(include_header=True, header_name="field",
+                                         column_names=["value"]).with_columns(pl.col("value").cast(pl.String)),
                          hide_index=True)
             if m["notes"]:
                 st.text(m["notes"])

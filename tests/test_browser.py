@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import shutil
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import polars as pl
 import pytest
@@ -134,16 +134,17 @@ def test_sidebar_filters_change_charts_explorer_and_url(page, server):
     assert explorer_count(page) == models.height
 
     pick(page, "Country", "CN")
-    assert re.search(r"[?&]country=CN\b", page.url)
+    assert parse_qs(urlsplit(page.url).query)["country"] == ["China (CN)"]  # the URL holds the widget's label
     assert explorer_count(page) == models.filter(pl.col("country") == "CN").height
 
     pick(page, "Organization", "DeepSeek")
-    assert "org=DeepSeek" in page.url
+    assert parse_qs(urlsplit(page.url).query)["org"][0].startswith("DeepSeek (")
     assert explorer_count(page) == models.filter(pl.col("organization") == "DeepSeek").height
 
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Releases").click()
     wait_ready(page)
-    assert "/releases" in page.url and "country=CN" in page.url and "org=DeepSeek" in page.url
+    kept = parse_qs(urlsplit(page.url).query)
+    assert "/releases" in page.url and kept["country"] == ["China (CN)"] and kept["org"][0].startswith("DeepSeek (")
     wait_charts(page)
     traces = page.evaluate(PLOTLY_TRACES_JS)[0]
     assert [t["name"] for t in traces] == ["China"]
@@ -251,7 +252,8 @@ def test_unknown_page_and_hostile_values_show_a_notice(page, server):
     expect(page.get_by_text("Page not found")).to_be_visible()
     expect(page.get_by_text("Some values in the link were ignored:")).to_be_visible()
     assert "<script>" in page.locator('[data-testid="stText"]').first.inner_text()
-    assert re.search(r"[?&]country=US\b", page.url) and "script" not in page.url and "foo" not in page.url
+    assert parse_qs(urlsplit(page.url).query)["country"] == ["United States (US)"]  # as the widget writes it
+    assert "script" not in page.url and "foo" not in page.url
 
 
 @pytest.fixture(scope="module")
@@ -473,3 +475,64 @@ def test_organizations_page_draws_the_top_organizations_with_their_country(page,
     assert names == [f"{o} ({c})" for o, c, _ in top.rows()] + ["Other"]
     assert sum(y for t in traces if t["type"] == "bar" for y in t["y"]) == models.height
     expect(page.get_by_text("Every organization in the filters")).to_be_visible()
+def expect_chips(page, label: str, want: list[str]) -> None:
+    """The sidebar multiselect called `label` shows exactly the chips `want`, in order."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    chips = box.locator(".react-aria-ComboBox [data-tag]")
+    expect(chips).to_have_count(len(want), timeout=30_000)
+    for i, label in enumerate(want):
+        expect(chips.nth(i)).to_have_attribute("aria-label", label, timeout=30_000)
+
+
+def test_a_link_with_a_country_code_shows_the_name_and_the_url_works_after_a_click(page, browser, server):
+    models = real_models()
+    open_page(page, server, "/explorer?country=CN")
+    expect_chips(page, "Country", ["China (CN)"])
+    assert page.get_by_text("Some values in the link were ignored:").count() == 0
+    assert explorer_count(page) == models.filter(pl.col("country") == "CN").height
+
+    pick(page, "Country", "France")
+    deepseek = models.filter(pl.col("organization") == "DeepSeek").height
+    pick(page, "Organization", "DeepSeek")
+    expect_chips(page, "Country", ["China (CN)", "France (FR)"])
+    expect_chips(page, "Organization", [f"DeepSeek ({deepseek})"])
+    assert explorer_count(page) == deepseek
+    written = parse_qs(urlsplit(page.url).query)  # the widgets write their labels
+    assert written["country"] == ["China (CN)", "France (FR)"] and written["org"] == [f"DeepSeek ({deepseek})"]
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+    open_page(other, server, page.url.removeprefix(server.url))  # the link as the widgets wrote it
+    expect_chips(other, "Country", ["China (CN)", "France (FR)"])
+    expect_chips(other, "Organization", [f"DeepSeek ({deepseek})"])
+    assert other.get_by_text("Some values in the link were ignored:").count() == 0
+    assert explorer_count(other) == deepseek
+    other.context.close()
+
+
+@pytest.fixture(scope="module")
+def org_edit_server(tmp_path_factory):
+    """A server on a private copy of data/ that a test adds a row to while a session is open."""
+    folder = tmp_path_factory.mktemp("org-edit-data")
+    for name in ("models.csv", "events.csv"):
+        shutil.copy(ROOT / "data" / name, folder / name)
+    build(folder)
+    srv = Server(folder, free_port(), tmp_path_factory.mktemp("org-edit-logs") / "streamlit.log").start()
+    yield srv
+    srv.stop()
+    # DuckDB's bindings list the objects alive at exit ('leaked type "PythonExceptionHandling"'): not an error.
+    assert [line for line in srv.log_errors() if "leaked" not in line] == []
+
+
+def test_a_chosen_organization_stays_chosen_when_new_data_changes_its_count(page, org_edit_server):
+    """The browser holds the chosen option's label, 'DeepSeek (N)'; after a row is added it reads
+    'DeepSeek (N+1)', and the open session keeps DeepSeek chosen on its next run."""
+    csv = org_edit_server.data_dir / "models.csv"
+    n = pl.read_csv(csv, infer_schema=False).filter(pl.col("organization") == "DeepSeek").height
+    open_page(page, org_edit_server, "/explorer?org=DeepSeek")
+    expect_chips(page, "Organization", [f"DeepSeek ({n})"])
+    row = next(line for line in csv.read_text(encoding="utf-8").splitlines() if line.startswith("deepseek-coder-1.3b,"))
+    copy_row = row.replace("deepseek-coder-1.3b,DeepSeek-Coder-1.3B,", "deepseek-coder-1.3b-copy,DeepSeek-Coder-1.3B copy,", 1)
+    csv.write_text(csv.read_text(encoding="utf-8") + copy_row + "\n", encoding="utf-8")
+    pick(page, "Country", "CN")  # the session's next run, on the new data
+    expect_chips(page, "Organization", [f"DeepSeek ({n + 1})"])
+    expect(page.get_by_text(f"{n + 1} models match")).to_be_visible()

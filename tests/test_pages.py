@@ -745,3 +745,92 @@ def test_scale_shows_who_led_at_each_size_and_ignores_the_parameter_range(app, m
     assert at_100["leader"] == "China"  # DeepSeek-V2 in May 2024, Llama 3.1 405B in July
     spec = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("First open release"))
     assert {t["name"] for t in spec["data"] if t["mode"] == "markers"} == {"United States", "China", "Rest of world"}
+def sidebar_box(at: AppTest, key: str):
+    return next(m for m in at.multiselect if m.key == key)
+
+
+def test_the_country_filter_reads_names_with_codes_and_filters_by_code(app, models):
+    at = app("explorer", country=["CN"])
+    box = sidebar_box(at, "country")
+    assert "China (CN)" in box.options and "United States (US)" in box.options and "CN" not in box.options
+    assert box.value == ["CN"] and at.session_state["_filters"].countries == ("CN",)  # the value stays the code
+
+
+@pytest.mark.parametrize("written", ["CN", "China", "China (CN)", "cn", "china"])
+def test_a_country_link_by_code_name_or_label_selects_it(app, models, downloads, written):
+    at = app("explorer", country=[written])
+    assert at.session_state["country"] == ["CN"] and not at.warning
+    assert at.markdown[0].value.startswith(f"**{models.filter(pl.col('country') == 'CN').height}** models match")
+    assert downloads[-1][0] == "explorer_models_CN.csv"  # file names keep the code
+    assert any("Showing China · " in c.value for c in at.caption)  # the summary keeps the plain name
+
+
+def test_a_link_mixing_codes_and_labels_keeps_every_country(app):
+    """Streamlit seeds a bound multiselect from the link's labels only; openmodels.ui.links rewrites the other
+    values as labels first (through names this test pins: it fails if Streamlit renames them)."""
+    at = app("releases", country=["China (CN)", "US", "France"])
+    assert at.session_state["country"] == ["CN", "US", "FR"] and not at.warning
+
+
+def test_a_country_link_that_names_no_country_in_the_data_says_so(app):
+    at = app("overview", country=["China (US)", "Narnia"])
+    assert "country: 'China (US)', 'Narnia' — not a country with releases in the data" in at.text[0].value
+    assert at.session_state["country"] == []
+
+
+def test_the_organization_options_carry_their_releases_under_the_country_filter(app, models):
+    def expected(frame):
+        return [f"{o} ({n})" for o, n in frame.group_by("organization").len().sort("organization").rows()]
+    assert sidebar_box(app("explorer"), "org").options == expected(models)
+    at = app("explorer", country=["US", "FR"])
+    assert sidebar_box(at, "org").options == expected(models.filter(pl.col("country").is_in(["US", "FR"])))
+    meta = models.filter(pl.col("organization") == "Meta").height
+    assert f"Meta ({meta})" in sidebar_box(at, "org").options
+    assert not any("DeepSeek" in o for o in sidebar_box(at, "org").options)  # a Chinese lab is not offered
+
+
+@pytest.mark.parametrize("written", ["DeepSeek", "DeepSeek (3)", "DeepSeek (49)"])
+def test_an_organization_link_by_name_or_with_any_count_selects_it(app, models, downloads, written):
+    at = app("explorer", org=[written])
+    assert at.session_state["org"] == ["DeepSeek"] and not at.warning
+    assert sidebar_box(at, "org").value == ["DeepSeek"]
+    assert at.session_state["_filters"].orgs == ("DeepSeek",)
+    assert at.markdown[0].value.startswith(f"**{models.filter(pl.col('organization') == 'DeepSeek').height}** models")
+    assert downloads[-1][0] == "explorer_models_DeepSeek.csv"
+
+
+def test_an_organization_with_a_count_outside_the_chosen_countries_says_why(app):
+    at = app("overview", country=["US"], org=["DeepSeek (3)"])
+    assert "org: 'DeepSeek (3)' — outside the chosen countries (DeepSeek is in China), ignored" in at.text[0].value
+
+
+def test_tables_show_the_country_as_name_with_code(app, fixture_dir, models):
+    explorer = app("explorer", country=["CN", "AE"]).dataframe[0].value
+    assert set(explorer["country"]) == {"China (CN)", "United Arab Emirates (AE)"}
+    first_moe = next(d.value for d in app("moe").dataframe if "first_moe_date" in d.value.columns)
+    assert set(first_moe["country"]) == {f"{n} ({c})" for c, n in [("US", "United States"), ("FR", "France"),
+                                                                      ("CN", "China")]}
+    events = next(d.value for d in app("events").dataframe if "event_id" in d.value.columns)
+    assert "European Union (EU)" in set(events["country"]) and "EU" not in set(events["country"])
+
+
+def test_a_download_with_a_country_column_adds_its_name_beside_the_code(app, downloads):
+    app("scale", country=["CN", "FR"])
+    name, data, frame, _ = next(d for d in downloads if d[3] == "scale")
+    got = pl.read_csv(io.BytesIO(data))
+    at = got.columns.index("country")
+    assert got.columns[at + 1] == "country_name" and got.columns.count("country_name") == 1
+    assert got.height == frame.height and got["country"].to_list() == frame["country"].to_list()  # codes unchanged
+    assert dict(got.select("country", "country_name").unique().rows()) == {"CN": "China", "FR": "France"}
+    app("explorer", country=["CN"])  # the Explorer's rows stay a models.csv file
+    assert pl.read_csv(io.BytesIO(downloads[-1][1])).columns == contract().table("models").columns
+
+
+
+@pytest.mark.parametrize("written", ["EU", "European Union", "European Union (EU)"])
+def test_the_events_country_filter_reads_names_and_takes_codes_or_names(app, written):
+    at = app("events", ev_country=[written])
+    box = next(m for m in at.multiselect if m.key == "ev_country")
+    assert "European Union (EU)" in box.options and "United States (US)" in box.options
+    assert at.session_state["ev_country"] == ["EU"] and not at.warning
+    assert "1 events" in " ".join(c.value for c in at.caption)

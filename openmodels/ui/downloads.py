@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from openmodels import display
+from openmodels.contract import contract
 from openmodels.filters import Filters
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -15,7 +17,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     """CSV of a frame, numbers written as in data/*.csv (119, not 119.0); text cells that a
-    spreadsheet would run as a formula get a leading quote (valid data never has such cells)."""
+    spreadsheet would run as a formula get a leading quote (valid data never has such cells). A `country` code
+    column gains a readable `country_name` beside it, except in rows laid out as models.csv (the Explorer's),
+    which stay a models.csv file."""
+    if frame.columns != contract().table("models").columns:
+        frame = display.with_country_names(frame)
     text_cols = [c for c, t in frame.schema.items() if t == pl.String]
     float_cols = [c for c, t in frame.schema.items() if t.is_float()]
     guarded = frame.with_columns(

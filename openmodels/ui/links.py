@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime import app_session
 from streamlit.runtime.state import query_params as st_query_params
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 ALLOWED_PARAMS = {"embed", "embed_options"}  # Streamlit's own
 NOTES_KEY = "_url_notes"
@@ -50,13 +51,26 @@ def _first_visit(key: str) -> list[str] | None:
     return raw or None
 
 
-def guard_multi(key: str, options: list[str], format_func=str, reason=None) -> None:
-    """A bound multi-select. `reason(value)` says why a value is not among the options (default: unknown)."""
+def guard_multi(key: str, options: list[str], format_func=str, reason=None, resolve=None) -> None:
+    """A bound multi-select. `reason(value)` says why a value is not among the options (default: unknown).
+    With a `format_func`, the widget reads a link's values as labels ('China (CN)'); `resolve(value)` says
+    which option a value written another way means ('CN', 'China'), and those are rewritten as labels
+    before the widget reads them, so links written with codes or plain names keep working."""
     raw = _first_visit(key)
     if raw is None:
         return
-    labels = {format_func(o) for o in options}
-    bad = [v for v in dict.fromkeys(raw) if v not in labels]
+    label_of = {o: format_func(o) for o in options}
+    by_label = {label: o for o, label in label_of.items()}
+    chosen: dict = {}
+    bad = []
+    for v in dict.fromkeys(raw):
+        option = by_label.get(v)
+        if option is None and resolve is not None:
+            option = resolve(v)
+        if option in label_of:
+            chosen[option] = None
+        else:
+            bad.append(v)
     by_reason: dict[str, list[str]] = {}
     for v in bad:
         by_reason.setdefault(reason(v) if reason else "not a known value", []).append(v)
@@ -64,6 +78,22 @@ def guard_multi(key: str, options: list[str], format_func=str, reason=None) -> N
         _note(key, values, f"{why}, ignored")
     if len(raw) > len(set(raw)):
         _note(key, [raw[0]], f"repeated {len(raw) - len(set(raw))} times, duplicates ignored")
+    if chosen and any(v not in by_label for v in raw):
+        _seed_from_link(key, list(chosen), [label_of[o] for o in chosen])
+
+
+def _seed_from_link(key: str, values: list, labels: list[str]) -> None:
+    """Make a bound widget start with `values`, which the link wrote in another form than the widget's labels.
+    Streamlit seeds a bound widget from the link's values as they were on arrival, taking only those equal to
+    a label, and falls back to session state only when none is: so session state gets the values (the
+    documented route, enough when no value was a label) and the values the widget seeds from are rewritten
+    as labels, which also keeps a mixed link whole. Streamlit has no public hook for the second part;
+    tests/test_pages.py::test_a_link_mixing_codes_and_labels_keeps_every_country fails if these names change."""
+    st.session_state[key] = values
+    with get_session_state().query_params() as qp:
+        if isinstance(getattr(qp, "_initial_query_params", None), dict):
+            qp._initial_query_params[key] = labels
+            qp.set_corrected_value(key, labels, "string_array_value")
 
 
 def guard_single(key: str, options: list, default, format_func=str) -> None:

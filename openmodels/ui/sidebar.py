@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from openmodels import display
 from openmodels.contract import contract
-from openmodels.countries import country_name
+from openmodels.countries import country_code, country_label, country_name
 from openmodels.filters import Filters
 from openmodels.ui import links, routing
 from openmodels.ui.db import query
@@ -15,6 +16,7 @@ from openmodels.text import escape_markdown
 
 PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000, 3000, 5000, 10000, 20000]
 FILTERS_KEY = "_filters"
+ORG_LABELS_KEY = "_org_labels"  # the Organization options' labels in the last run
 EVIDENCE_HELP = ("How well each row is supported. primary: the publisher's own card, post, repo or paper was read. "
                  "reference: facts from Epoch AI's or the ATOM Project's curated datasets, not re-read here. "
                  "reported: no primary source read; two or more independent reports agree. See About.")
@@ -82,27 +84,37 @@ def sidebar_filters() -> Filters:
     sb.header("Filters", anchor=False)
 
     country_opts = countries_df["country"].to_list()
-    links.guard_multi("country", country_opts, reason=lambda v: "not a country with releases in the data "
-                      "(use ISO 3166-1 codes such as US, CN)")
+    links.guard_multi("country", country_opts, format_func=country_label, resolve=country_code,
+                      reason=lambda v: "not a country with releases in the data "
+                                       "(use names or ISO 3166-1 codes such as United States, US, CN)")
     countries = sb.multiselect("Country", country_opts, key="country", bind="query-params",
-                               persist_state="session", placeholder="All countries",
-                               help="ISO 3166-1 codes of the publishers' headquarters: "
-                                    + ", ".join(f"{c} {country_name(c)}" for c in country_opts))
+                               persist_state="session", placeholder="All countries", format_func=country_label,
+                               filter_mode="contains",  # typing 'CN' offers China (CN), not also Canada
+                               help="Where the publishers have their headquarters, with the ISO 3166-1 code.")
 
-    org_opts = query("organization_options", countries=countries)["organization"].to_list()
+    org_df = query("organization_options", countries=countries)
+    org_opts = org_df["organization"].to_list()
+    org_labels = {o: display.org_label(o, n) for o, n in zip(org_opts, org_df["releases"])}
     home = dict(query("organization_countries").iter_rows())
 
     def org_reason(value: str) -> str:
-        if value in home:
-            return f"outside the chosen countries ({value} is in {country_name(home[value])})"
+        name = display.org_from_link(value, set(home)) or value
+        if name in home:
+            return f"outside the chosen countries ({name} is in {country_name(home[name])})"
         return "not an organization in the data"
-    links.guard_multi("org", org_opts, reason=org_reason)
+    links.guard_multi("org", org_opts, format_func=org_labels.__getitem__, reason=org_reason,
+                      resolve=lambda v: display.org_from_link(v, set(org_labels)))
     if "org" in st.session_state:
         kept = [o for o in st.session_state["org"] if o in org_opts]
-        if kept != st.session_state["org"]:
+        # A chosen organization whose count changed (new data) would no longer match what the browser holds.
+        before = st.session_state.get(ORG_LABELS_KEY, {})
+        relabelled = [o for o in kept if before.get(o, org_labels[o]) != org_labels[o]]
+        if kept != st.session_state["org"] or relabelled:
             st.session_state["org"] = kept
+    st.session_state[ORG_LABELS_KEY] = org_labels
     orgs = sb.multiselect("Organization", org_opts, key="org", bind="query-params", persist_state="session",
-                          placeholder="All organizations")
+                          placeholder="All organizations", format_func=lambda o: org_labels.get(o, o),
+                          help="With each organization's number of releases in the chosen countries.")
 
     # Whole months: the range runs from the first day of its first month to the last day of its last month.
     months = month_starts(date(bounds["first_release"].year, 1, 1),
