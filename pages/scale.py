@@ -64,3 +64,5 @@ def chart_and_details(f: Filters) -> None:
 
 
 chart_and_details(f)
+
+downloads.bundle("scale", f)

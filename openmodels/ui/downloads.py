@@ -1,16 +1,29 @@
-"""Every result a page shows can be downloaded: a chart with the CSV of exactly the frame it draws."""
+"""Every result a page shows can be downloaded: a chart with the CSV of exactly the frame it draws and the chart
+as SVG, and at the end of the page the whole view as one zip. Files are built when a visitor clicks (the buttons
+hold callables), not on every run.
+
+Each download registers its frame in this session's view registry as the page draws it; `bundle` at the end of
+the page offers the frames of its latest run. A fragment's rerun (a toggle inside it) registers its charts again,
+so the bundle, read on click, holds what is on screen."""
 
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from openmodels import bundle as view_bundle
+from openmodels import citation, figure_export, figure_text
+from openmodels.contract import contract
 from openmodels.filters import Filters
+from openmodels.ui import db, sidebar
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REGISTRY_KEY = "_downloads_view"
+ICON = ":material/download:"
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -32,15 +45,77 @@ def _guard(col: str) -> pl.Expr:
     return pl.when(starts).then(pl.lit("'") + pl.col(col)).otherwise(pl.col(col)).alias(col)
 
 
+def file_name(page: str, what: str, f: Filters, ext: str) -> str:
+    """'releases_by_year_CN-US.csv': page, what, filters."""
+    return f"{page}_{what}_{f.slug()}.{ext}"
+
+
+def view_url(page: str) -> str:
+    """The URL of this view: the address the visitor's browser shows and every setting in its query string
+    (relative, '/releases?…', where the server cannot know its address, as in tests)."""
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    base = st.context.url or ("/" if page == "overview" else f"/{page}")
+    return base + (f"?{query}" if query else "")
+
+
+def provenance(page: str) -> figure_text.Provenance:
+    meta = db.query("dataset_meta").row(0, named=True)
+    c = contract()
+    return figure_text.Provenance(title=c.title, version=meta["dataset_version"], data_as_of=meta["data_as_of"],
+                                  licence=citation.licence(c), url=view_url(page))
+
+
+def _registry() -> dict:
+    return st.session_state.setdefault(REGISTRY_KEY, {"run": 0, "items": {}})
+
+
+def _register(page: str, key: str, name: str, frame: pl.DataFrame) -> None:
+    reg = _registry()
+    reg["items"][key] = {"page": page, "run": reg["run"], "name": name, "frame": frame}
+    reg["url"] = view_url(page)
+
+
 def download(frame: pl.DataFrame, page: str, what: str, f: Filters, key: str, label: str = "Download CSV") -> None:
-    st.download_button(label, data=csv_bytes(frame), file_name=f"{page}_{what}_{f.slug()}.csv", mime="text/csv",
-                       key=f"dl_{key}", on_click="ignore", icon=":material/download:")
+    """A CSV download of `frame`, written when clicked, and the frame registered for the view's bundle."""
+    name = file_name(page, what, f, "csv")
+    _register(page, key, name, frame)
+    st.download_button(label, data=lambda: csv_bytes(frame), file_name=name, mime="text/csv",
+                       key=f"dl_{key}", on_click="ignore", icon=ICON)
 
 
-def chart(fig: go.Figure, frame: pl.DataFrame, page: str, what: str, f: Filters, key: str, **kw):
-    """A Plotly chart and, under it, a CSV download of exactly the frame it draws."""
+def chart(fig: go.Figure, frame: pl.DataFrame, page: str, what: str, f: Filters, key: str,
+          subtitle: str | None = None, **kw):
+    """A Plotly chart whose title says the filters and period (`subtitle`, by default the sidebar's) with the
+    source line under it, and under the chart a CSV download of exactly the frame it draws and an SVG of it."""
+    fig = figure_text.annotate(fig, subtitle or sidebar.describe(f), provenance(page))
     event = st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False,
                                                              "toImageButtonOptions": {"filename": f"{page}_{what}"}},
                             **kw)
-    download(frame, page, what, f, key)
+    with st.container(horizontal=True):
+        download(frame, page, what, f, key)
+        st.download_button("Download SVG", data=lambda: figure_export.svg(fig),
+                           file_name=file_name(page, what, f, "svg"), mime="image/svg+xml", key=f"svg_{key}",
+                           on_click="ignore", icon=ICON, help="The chart as a vector image, with its title, "
+                                                               "filters and source line.")
     return event
+
+
+def bundle(page: str, f: Filters, label: str = "Download this view (zip)") -> None:
+    """One zip of the whole view (every CSV the page offers, their data dictionary, the view's URL, the dataset's
+    version and checksums, the citation), built on click from what this run and its fragments drew."""
+    reg = _registry()
+    run = reg["run"]
+    reg["run"] = run + 1  # what the next run registers replaces this one's
+    meta = db.query("dataset_meta").row(0, named=True)
+    reg["url"] = view_url(page)
+
+    def build() -> bytes:
+        items = [i for i in list(reg["items"].values()) if i["page"] == page and i["run"] >= run]
+        csvs = {i["name"]: (i["frame"], csv_bytes(i["frame"])) for i in items}
+        return view_bundle.build(csvs, contract(), meta, reg.get("url") or view_url(page))
+
+    st.divider()
+    st.download_button(label, data=build, file_name=file_name(page, "view", f, "zip"), mime="application/zip",
+                       key="dl_view_bundle", on_click="ignore", icon=":material/folder_zip:",
+                       help="Every CSV of this page, their data dictionary, the page's link, the dataset version "
+                            "and checksums, and a citation (text and BibTeX).")
