@@ -45,6 +45,7 @@ DERIVED = {
     "with_training_compute": "Rows with a training-compute figure.",
     "models": "Models counted.",
     "grade": "Evidence grade.",
+    "cross_checked": "Whether that year's releases were cross-checked against a complete reference list.",
 }
 TYPES = [(pl.Boolean, "boolean"), (pl.Date, "date"), (pl.Datetime, "datetime"), (pl.String, "string")]
 

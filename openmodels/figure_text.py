@@ -15,9 +15,12 @@ from openmodels.text import plotly_text
 
 # Sizes in px. A line holds at most `*_chars` characters so that it fits a phone's chart (about 340 px wide);
 # the top margin grows by one `*_px` per line, and the figure by as much, so the plot keeps its height.
-LAYOUT = {"title_px": 44, "title_chars": 42, "title_line_px": 22, "subtitle_size": 12, "subtitle_px": 16, "subtitle_chars": 64,
+LAYOUT = {"title_px": 44, "title_chars": 42, "title_line_px": 22,
+          "subtitle_size": 12, "subtitle_px": 16, "subtitle_chars": 64,
           "source_size": 10, "source_px": 13, "source_chars": 70, "source_color": "#6B6B6B", "pad_t": 14}
 SOURCE = "{title} v{version}, data as of {as_of}, {licence}"
+# The source line's own markup, smaller and grey: the only tag in a figure's text that is not <br>.
+SOURCE_TAG = (f"<span style='font-size:{LAYOUT['source_size']}px;color:{LAYOUT['source_color']}'>", "</span>")
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,7 @@ def annotate(fig: go.Figure, subtitle: str, provenance: Provenance) -> go.Figure
     src = wrap(provenance.dataset() + ("," if provenance.url else ""), cfg["source_chars"])
     src += wrap(provenance.url, cfg["source_chars"]) if provenance.url else []
     text = "<br>".join(plotly_text(line) for line in sub) + "<br>" + "<br>".join(
-        f"<span style='font-size:{cfg['source_size']}px;color:{cfg['source_color']}'>{plotly_text(line)}</span>"
-        for line in src)
+        SOURCE_TAG[0] + plotly_text(line) + SOURCE_TAG[1] for line in src)
     title = wrap(fig.layout.title.text or "", cfg["title_chars"], breaks=r"(?<= )")
     extra = ((max(len(title), 1) - 1) * cfg["title_line_px"] + len(sub) * cfg["subtitle_px"]
              + len(src) * cfg["source_px"])
