@@ -110,7 +110,7 @@ def bundle(page: str, f: Filters, label: str = "Download this view (zip)") -> No
     reg["url"] = view_url(page)
 
     def build() -> bytes:
-        items = [i for i in list(reg["items"].values()) if i["page"] == page and i["run"] >= run]
+        items = [i for i in reg["items"].copy().values() if i["page"] == page and i["run"] >= run]
         csvs = {i["name"]: (i["frame"], csv_bytes(i["frame"])) for i in items}
         return view_bundle.build(csvs, contract(), meta, reg.get("url") or view_url(page))
 
