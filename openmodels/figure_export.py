@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -12,6 +13,8 @@ import plotly.graph_objects as go
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Exports are drawn on white at a page's chart width; the height is the figure's own.
 EXPORT = {"width": 1000, "default_height": 450, "template": "plotly_white"}
+# One Chromium at a time: each export starts its own (a few hundred MB), and clicks can come from many sessions.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def chromium() -> str | None:
@@ -35,4 +38,5 @@ def svg(fig: go.Figure) -> bytes:
     out.update_layout(template=EXPORT["template"])
     opts = dict(format="svg", width=EXPORT["width"], height=out.layout.height or EXPORT["default_height"])
     # MathJax is off: no chart uses LaTeX, and Kaleido would otherwise load it from the network.
-    return kaleido.calc_fig_sync(out.to_dict(), opts=opts, kopts={"path": browser, "mathjax": False})
+    with _ONE_AT_A_TIME:
+        return kaleido.calc_fig_sync(out.to_dict(), opts=opts, kopts={"path": browser, "mathjax": False})

@@ -815,6 +815,14 @@ def test_a_chart_exports_as_svg_with_its_title_and_source_line(app, downloads):
     assert "CC-BY-4.0" in svg and "country=US" in svg
 
 
+def test_without_a_chromium_the_svg_button_says_so_and_offers_nothing_to_fail(app, monkeypatch):
+    from openmodels import figure_export
+    monkeypatch.setattr(figure_export, "chromium", lambda: None)
+    at = app("releases")
+    svg = next(b for b in at.get("download_button") if b.proto.id.endswith("-svg_releases"))
+    assert svg.proto.disabled and not svg.proto.deferred_file_id and "needs Chromium" in svg.proto.help
+
+
 def test_about_cites_the_project_and_links_the_repository_for_pull_requests(app):
     from openmodels import citation
     at = app("about")

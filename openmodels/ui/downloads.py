@@ -24,6 +24,7 @@ from openmodels.ui import db, sidebar
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REGISTRY_KEY = "_downloads_view"
 ICON = ":material/download:"
+SVG_HELP = "The chart as a vector image, with its title, filters and source line."
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -93,10 +94,11 @@ def chart(fig: go.Figure, frame: pl.DataFrame, page: str, what: str, f: Filters,
                             **kw)
     with st.container(horizontal=True):
         download(frame, page, what, f, key)
+        can = figure_export.chromium() is not None
         st.download_button("Download SVG", data=lambda: figure_export.svg(fig),
                            file_name=file_name(page, what, f, "svg"), mime="image/svg+xml", key=f"svg_{key}",
-                           on_click="ignore", icon=ICON, help="The chart as a vector image, with its title, "
-                                                               "filters and source line.")
+                           on_click="ignore", icon=ICON, disabled=not can,
+                           help=SVG_HELP if can else "SVG export needs Chromium on the server; none is installed.")
     return event
 
 
