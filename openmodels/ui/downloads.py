@@ -108,13 +108,15 @@ def bundle(page: str, f: Filters, label: str = "Download this view (zip)") -> No
     reg = _registry()
     run = reg["run"]
     reg["run"] = run + 1  # what the next run registers replaces this one's
+    for key in [k for k, i in reg["items"].items() if i["run"] < run]:
+        del reg["items"][key]  # drawn by an earlier run (another page, a chart no longer shown): let it go
     meta = db.query("dataset_meta").row(0, named=True)
     reg["url"] = view_url(page)
 
-    def build() -> bytes:
+    def build() -> bytes:  # runs on click, in another thread: reads the registry, never Streamlit
         items = [i for i in reg["items"].copy().values() if i["page"] == page and i["run"] >= run]
         csvs = {i["name"]: (i["frame"], csv_bytes(i["frame"])) for i in items}
-        return view_bundle.build(csvs, contract(), meta, reg.get("url") or view_url(page))
+        return view_bundle.build(csvs, contract(), meta, reg["url"])
 
     st.divider()
     st.download_button(label, data=build, file_name=file_name(page, "view", f, "zip"), mime="application/zip",
