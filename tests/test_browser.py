@@ -474,3 +474,23 @@ def test_explorer_pages_through_the_rows_and_keeps_the_page_in_the_url(page, ser
     page.wait_for_function("() => location.search.includes('page=3')")
     wait_ready(page)
     expect(page.get_by_text(f"Rows 101–150 of {models.height}.")).to_be_visible()
+
+
+def test_after_a_toggle_inside_a_fragment_the_view_zip_holds_what_is_on_screen(page, server):
+    """The zip button sits outside Scale's fragment and is not sent again when the fragment reruns; on click it
+    still gives the chart the fragment drew last, with that view's link."""
+    import json
+    import zipfile
+    open_page(page, server, "/scale?country=FR")
+    wait_charts(page)
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("active", exact=True).click()
+    page.wait_for_function("() => location.search.includes('metric=active')")
+    wait_ready(page)
+    wait_charts(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Download this view")).click()
+    z = zipfile.ZipFile(info.value.path())
+    assert "scale_active_parameters_FR.csv" in z.namelist() and "scale_total_parameters_FR.csv" not in z.namelist()
+    assert "metric=active" in json.loads(z.read("view.json"))["url"]
+    got = pl.read_csv(z.open("scale_active_parameters_FR.csv"))
+    assert set(got["country"]) == {"FR"}
