@@ -11,8 +11,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
-# Exports are drawn on white at a page's chart width; the height is the figure's own.
-EXPORT = {"width": 1000, "default_height": 450, "template": "plotly_white"}
+# Exports are drawn on white at a page's chart width, the title block's lines fitted to `text_width` px (the title
+# starts 5% in and the export's font is a little wider than the page's); the height is the figure's own.
+EXPORT = {"width": 1000, "text_width": 800, "default_height": 450, "template": "plotly_white"}
 # One Chromium at a time: each export starts its own (a few hundred MB), and clicks can come from many sessions.
 _ONE_AT_A_TIME = threading.Lock()
 

@@ -13,11 +13,12 @@ import plotly.graph_objects as go
 
 from openmodels.text import plotly_text
 
-# Sizes in px. A line holds at most `*_chars` characters so that it fits a phone's chart (about 340 px wide);
-# the top margin grows by one `*_px` per line, and the figure by as much, so the plot keeps its height.
-LAYOUT = {"title_px": 44, "title_chars": 42, "title_line_px": 22,
-          "subtitle_size": 12, "subtitle_px": 16, "subtitle_chars": 64,
-          "source_size": 10, "source_px": 13, "source_chars": 70, "source_color": "#6B6B6B", "pad_t": 14}
+# Sizes in px. The text is broken into lines that fit `width` px (by default a phone's chart, about 340 px:
+# the page cannot know the visitor's screen), a character taken as `*_char_px` wide; the top margin grows by one
+# `*_px` per line, and the figure by as much, so the plot keeps its height.
+LAYOUT = {"width": 340, "title_px": 44, "title_char_px": 8.1, "title_line_px": 22,
+          "subtitle_size": 12, "subtitle_px": 16, "subtitle_char_px": 5.3,
+          "source_size": 10, "source_px": 13, "source_char_px": 4.85, "source_color": "#6B6B6B", "pad_t": 14}
 SOURCE = "{title} v{version}, data as of {as_of}, {licence}"
 # The source line's own markup, smaller and grey: the only tag in a figure's text that is not <br>.
 SOURCE_TAG = (f"<span style='font-size:{LAYOUT['source_size']}px;color:{LAYOUT['source_color']}'>", "</span>")
@@ -53,17 +54,23 @@ def wrap(text: str, width: int, breaks: str = r"(?<= · )|(?<=, )|(?<=[?&])") ->
     return [line.rstrip() for line in lines if line.strip()]
 
 
-def annotate(fig: go.Figure, subtitle: str, provenance: Provenance) -> go.Figure:
-    """A copy of `fig` whose title has `subtitle` and the source line under it (smaller, grey), the title block
-    anchored at the top so it never meets the legend (under the chart) or the toolbar (upright at the right)."""
-    cfg = LAYOUT
-    sub = wrap(subtitle, cfg["subtitle_chars"])
+def line_chars(width: int = LAYOUT["width"]) -> dict[str, int]:
+    """How many characters a line of the title, the subtitle and the source line holds in `width` px."""
+    return {part: int(width / LAYOUT[f"{part}_char_px"]) for part in ("title", "subtitle", "source")}
+
+
+def annotate(fig: go.Figure, subtitle: str, provenance: Provenance, width: int = LAYOUT["width"]) -> go.Figure:
+    """A copy of `fig` whose title has `subtitle` and the source line under it (smaller, grey), in lines that fit
+    `width` px, the title block anchored at the top so it never meets the legend (under the chart) or the toolbar
+    (upright at the right)."""
+    cfg, chars = LAYOUT, line_chars(width)
+    sub = wrap(subtitle, chars["subtitle"])
     # The dataset on one line, the view's URL on the next (broken after its '?' and '&' where long).
-    src = wrap(provenance.dataset() + ("," if provenance.url else ""), cfg["source_chars"])
-    src += wrap(provenance.url, cfg["source_chars"]) if provenance.url else []
+    src = wrap(provenance.dataset() + ("," if provenance.url else ""), chars["source"])
+    src += wrap(provenance.url, chars["source"]) if provenance.url else []
     text = "<br>".join(plotly_text(line) for line in sub) + "<br>" + "<br>".join(
         SOURCE_TAG[0] + plotly_text(line) + SOURCE_TAG[1] for line in src)
-    title = wrap(fig.layout.title.text or "", cfg["title_chars"], breaks=r"(?<= )")
+    title = wrap(fig.layout.title.text or "", chars["title"], breaks=r"(?<= )")
     extra = ((max(len(title), 1) - 1) * cfg["title_line_px"] + len(sub) * cfg["subtitle_px"]
              + len(src) * cfg["source_px"])
     out = go.Figure(fig)

@@ -298,18 +298,22 @@ def test_a_figure_gets_its_filters_and_source_line_under_the_title_without_chang
 
 
 def test_figure_text_lines_fit_a_phone_and_long_titles_wrap_at_words():
-    from openmodels.figure_text import LAYOUT, SOURCE_TAG, annotate
+    from openmodels.figure_text import SOURCE_TAG, annotate, line_chars
     fig = go.Figure(layout=dict(title=dict(text="Releases 6 months before and after: 2025-01-20 · DeepSeek-R1 "
                                                 "released")))
     url = "https://example.org/releases?" + "&".join(f"country={c}" for c in ["CN", "US", "FR", "DE", "GB", "JP"] * 3)
     out = annotate(fig, " · ".join(["China, France, Germany and United States", "unrestricted licences",
                                     "7B to 70B total parameters", "2023-01 to 2026-12"]), _provenance(url))
     title = out.layout.title.text.split("<br>")
-    assert len(title) == 2 and all(len(line) <= LAYOUT["title_chars"] for line in title)
+    chars = line_chars()
+    assert len(title) == 2 and all(len(line) <= chars["title"] for line in title)
     lines = [html.unescape(line.replace(SOURCE_TAG[0], "").replace(SOURCE_TAG[1], ""))
              for line in out.layout.title.subtitle.text.split("<br>")]  # as shown: entities are one character
-    assert all(len(line) <= max(LAYOUT["subtitle_chars"], LAYOUT["source_chars"]) for line in lines)
+    assert all(len(line) <= max(chars["subtitle"], chars["source"]) for line in lines)
     assert len(lines) >= 5 and url in "".join(lines)  # the URL whole, broken only after its '?' and '&'
+    wide = annotate(fig, "China and United States · unrestricted licences · 2023-01 to 2026-12", _provenance(url),
+                    width=900)  # an export: one title line, the subtitle on one line, the URL on one or two
+    assert "<br>" not in wide.layout.title.text and wide.layout.title.subtitle.text.count("<br>") <= 3
 
 
 def test_a_subtitle_from_data_reaches_plotly_escaped():

@@ -88,14 +88,19 @@ def chart(fig: go.Figure, frame: pl.DataFrame, page: str, what: str, f: Filters,
           subtitle: str | None = None, **kw):
     """A Plotly chart whose title says the filters and period (`subtitle`, by default the sidebar's) with the
     source line under it, and under the chart a CSV download of exactly the frame it draws and an SVG of it."""
-    fig = figure_text.annotate(fig, subtitle or sidebar.describe(f), provenance(page))
-    event = st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False,
+    text, source = subtitle or sidebar.describe(f), provenance(page)
+    shown = figure_text.annotate(fig, text, source)  # lines that fit a phone: the page cannot know the screen
+
+    def svg() -> bytes:  # on click: the export's lines fit its own width
+        return figure_export.svg(figure_text.annotate(fig, text, source, figure_export.EXPORT["text_width"]))
+
+    event = st.plotly_chart(shown, key=f"chart_{key}", config={"displaylogo": False,
                                                              "toImageButtonOptions": {"filename": f"{page}_{what}"}},
                             **kw)
     with st.container(horizontal=True):
         download(frame, page, what, f, key)
         can = figure_export.chromium() is not None
-        st.download_button("Download SVG", data=lambda: figure_export.svg(fig),
+        st.download_button("Download SVG", data=svg,
                            file_name=file_name(page, what, f, "svg"), mime="image/svg+xml", key=f"svg_{key}",
                            on_click="ignore", icon=ICON, disabled=not can,
                            help=SVG_HELP if can else "SVG export needs Chromium on the server; none is installed.")
