@@ -832,3 +832,16 @@ def test_about_cites_the_project_and_links_the_repository_for_pull_requests(app)
     assert citation.HOW_TO_CITE_A_VIEW in " ".join(c.value for c in at.caption)
     codes = [c.value for c in at.code]
     assert codes[-2].startswith("Open Model Geopolitics (version") and codes[-2].endswith(home)
+
+
+def test_a_shared_figure_is_annotated_once_and_a_new_figure_never_gets_another_ones_text():
+    from openmodels.figure_text import Provenance
+    from openmodels.ui.downloads import _annotated
+    source = Provenance("Open Model Geopolitics", "1.1.0", date(2026, 12, 2), "CC-BY-4.0", "/releases")
+    shared = go.Figure(layout=dict(title=dict(text="A")))
+    first = _annotated(shared, "all countries", source)[1]
+    assert _annotated(shared, "all countries", source)[1] is first  # the next run reuses it
+    assert _annotated(shared, "China", source)[1] is not first
+    for title in "BCDEFG":  # fresh figures, each gone after its run: never another figure's text
+        assert _annotated(go.Figure(layout=dict(title=dict(text=title))), "all countries", source)[1]\
+            .layout.title.text == title

@@ -84,12 +84,21 @@ def download(frame: pl.DataFrame, page: str, what: str, f: Filters, key: str, la
                        key=f"dl_{key}", on_click="ignore", icon=ICON)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={go.Figure: id})
+def _annotated(fig: go.Figure, text: str, source: figure_text.Provenance) -> tuple[go.Figure, go.Figure]:
+    """`figure_text.annotate`, once per figure object: a figure shared from db.figure's cache is annotated once,
+    not on every run (the copy costs as much as the rest of a scatter page's run). The entry holds the figure it
+    was made from, so that object stays alive and its id, the key, cannot be reused by another figure. Shared:
+    read it, never change it."""
+    return fig, figure_text.annotate(fig, text, source)
+
+
 def chart(fig: go.Figure, frame: pl.DataFrame, page: str, what: str, f: Filters, key: str,
           subtitle: str | None = None, **kw):
     """A Plotly chart whose title says the filters and period (`subtitle`, by default the sidebar's) with the
     source line under it, and under the chart a CSV download of exactly the frame it draws and an SVG of it."""
     text, source = subtitle or sidebar.describe(f), provenance(page)
-    shown = figure_text.annotate(fig, text, source)  # lines that fit a phone: the page cannot know the screen
+    shown = _annotated(fig, text, source)[1]  # lines that fit a phone: the page cannot know the screen
 
     def svg() -> bytes:  # on click: the export's lines fit its own width
         return figure_export.svg(figure_text.annotate(fig, text, source, figure_export.EXPORT["text_width"]))
