@@ -70,7 +70,8 @@ def annotate(fig: go.Figure, subtitle: str, provenance: Provenance, width: int =
     src += wrap(provenance.url, chars["source"]) if provenance.url else []
     text = "<br>".join(plotly_text(line) for line in sub) + "<br>" + "<br>".join(
         SOURCE_TAG[0] + plotly_text(line) + SOURCE_TAG[1] for line in src)
-    title = wrap(fig.layout.title.text or "", chars["title"], breaks=r"(?<= )")
+    title = [line for part in (fig.layout.title.text or "").split("<br>")
+             for line in wrap(part, chars["title"], breaks=r"(?<= )")]
     extra = ((max(len(title), 1) - 1) * cfg["title_line_px"] + len(sub) * cfg["subtitle_px"]
              + len(src) * cfg["source_px"])
     out = go.Figure(fig)
