@@ -28,6 +28,22 @@ def org_from_link(text: str, names: set[str]) -> str | None:
     return None
 
 
+COUNTRY_LINK_KEYS = {"country", "ev_country"}
+ORG_LINK_KEYS = {"org"}
+
+
+def short_link_value(key: str, value: str) -> str:
+    """A link value in its shortest form, which the page reads the same: 'China (CN)' -> 'CN', 'DeepSeek (49)' ->
+    'DeepSeek' (the widgets write their labels into the browser's address; a cited link needs no counts)."""
+    from openmodels.countries import country_code
+    if key in COUNTRY_LINK_KEYS:
+        return country_code(value) or value
+    if key in ORG_LINK_KEYS:
+        counted = COUNT_SUFFIX.match(value)
+        return counted["name"] if counted else value
+    return value
+
+
 def with_country_labels(frame: pl.DataFrame) -> pl.DataFrame:
     """For a table on screen: the `country` column reads 'China (CN)' instead of 'CN'."""
     if "country" not in frame.columns or frame.schema["country"] != pl.String:

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from openmodels import definitions, limitations
+from openmodels import citation, definitions, limitations
 from openmodels.contract import contract
 from openmodels.filters import Filters
 from openmodels.ui import db, downloads, sidebar
@@ -98,21 +98,19 @@ downloads.download(sources, "about", "source_sites", f, "sources")
 
 st.subheader("Cite", anchor=False)
 home = c.descriptor["homepage"]
-st.code(f"Open Model Geopolitics (version {meta['dataset_version']}, data as of {meta['data_as_of']}). "
-        "Open-weight AI model releases and events, by country and organization. "
-        f"Dataset and dashboard, CC-BY-4.0. {home}", language=None, wrap_lines=True)
-st.code(f"@misc{{openmodelgeopolitics,\n  title = {{Open Model Geopolitics: open-weight AI model releases and events}},\n"
-        f"  version = {{{meta['dataset_version']}}},\n  year = {{{meta['data_as_of']:%Y}}},\n"
-        f"  note = {{Data as of {meta['data_as_of']}, CC-BY-4.0}},\n  url = {{{home}}}\n}}", language="bibtex")
-st.caption("To cite one view, add its link: every filter and toggle is in the page's URL, so the link reopens "
-           "exactly the chart you cite. Credit Epoch AI and the ATOM Project for rows graded reference.")
+st.markdown(f"The project, its data and the code of this dashboard are at [{home}]({home}). Cite the dataset as:")
+st.code(citation.plain(c, meta["dataset_version"], meta["data_as_of"]), language=None, wrap_lines=True)
+st.code(citation.bibtex(c, meta["dataset_version"], meta["data_as_of"]), language="bibtex")
+st.caption(citation.HOW_TO_CITE_A_VIEW + " Credit Epoch AI and the ATOM Project for rows graded reference.")
 
 st.subheader("Add or correct a model", anchor=False)
 st.markdown("""
 1. Edit `data/models.csv` (or `data/events.csv`): one row, every required column, a primary `source_url`,
    today's date in `verified_on`. Leave unknown facts blank and say why in `notes`.
 2. Run `python -m openmodels validate`: it names the file, line and column of every problem.
-3. Open a pull request at the repository ({home}). The dashboard rebuilds its database by itself when the
-   CSVs change.
+3. [Open a pull request]({home}/pulls) at the repository, [{home}]({home}). The dashboard rebuilds its
+   database by itself when the CSVs change.
 """.format(home=home))
 st.caption(f"models.csv sha256 {meta['models_csv_sha256'][:16]}… · events.csv sha256 {meta['events_csv_sha256'][:16]}…")
+
+downloads.bundle("about", f)

@@ -42,3 +42,5 @@ def chart(f: Filters) -> None:
 
 
 chart(f)
+
+downloads.bundle("compute", f)

@@ -4,7 +4,8 @@ import streamlit as st
 
 from openmodels.charts import event_window_chart, events_timeline_chart
 from openmodels import display
-from openmodels.countries import country_code, country_label
+from openmodels.countries import country_code, country_label, country_name
+from openmodels.filters import Filters
 from openmodels.ui import db, downloads, links, sidebar, widgets
 
 f = sidebar.filters()
@@ -31,7 +32,10 @@ st.caption(f"{events.height} events (the sidebar's release-date range applies)."
 if events.is_empty():
     widgets.empty_state("No event matches these choices.")
 else:
-    downloads.chart(events_timeline_chart(events), events, "events", "timeline", f, "timeline")
+    span = sidebar.describe(Filters(date_from=f.date_from, date_to=f.date_to)).rsplit(" · ", 1)[-1]
+    downloads.chart(events_timeline_chart(events), events, "events", "timeline", f, "timeline",
+                    subtitle=" · ".join([", ".join(cats) or "all categories",
+                                         ", ".join(country_name(c) for c in countries) or "all countries", span]))
     st.dataframe(display.with_country_labels(events.sort("date", descending=True)), hide_index=True, column_config={
         "source_url": st.column_config.LinkColumn("Source", display_text="source"),
         "description": st.column_config.TextColumn("Description", width="large"),
@@ -65,3 +69,5 @@ else:
     st.caption("Releases known only to their month are placed by that month"
                + (f"; {unplaced} in the event's own month cannot be placed before or after and are left out."
                   if unplaced else "."))
+
+downloads.bundle("events", f)

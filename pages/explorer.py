@@ -46,3 +46,5 @@ what = "models_search-" + "".join(c if c.isalnum() else "-" for c in search)[:40
 everything = db.query("explorer_models", f, search=search, limit=None, offset=0)
 downloads.download(everything, "explorer", what, f, "explorer",
                    label="Download every matching row (CSV, models.csv columns)")
+
+downloads.bundle("explorer", f)

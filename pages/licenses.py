@@ -55,3 +55,5 @@ openness = db.query("openness_by_country", f, top_n=top_n)
 frame = openness.select("country_group", "openness", show)
 downloads.chart(share_bars(frame, "openness", show, "Openness by country: weights only, + training code, + data",
                            y_title), frame, "licenses", "openness_by_country", f, "openness")
+
+downloads.bundle("licenses", f)

@@ -58,3 +58,5 @@ if not ratio.is_empty():
     downloads.chart(db.figure(marked_ratio_chart, ratio, total, f, cats), ratio, "moe", "active_ratio", f,
                     "moe_ratio")
     widgets.evidence_note(f)
+
+downloads.bundle("moe", f)

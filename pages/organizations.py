@@ -34,3 +34,4 @@ else:
         "first_release": st.column_config.DateColumn("First release", format="YYYY-MM-DD"),
         "latest_release": st.column_config.DateColumn("Latest release", format="YYYY-MM-DD")})
     downloads.download(table, "organizations", "table", f, "org_table", label="Download table (CSV)")
+downloads.bundle("organizations", f)

@@ -75,3 +75,5 @@ else:
 st.caption(f"Countries outside the {widgets.TOP_N_DEFAULT} with most releases are grouped as Other. A release is one checkpoint "
            "size of one model; see About for the method and the evidence grades. Coverage of the latest months "
            "is still being filled in, so recent counts can undercount.")
+
+downloads.bundle("overview", f)

@@ -38,3 +38,5 @@ else:
     fig = widgets.markers(releases_chart(frame, value, mode, period, unit, db.data_as_of()), f, cats)
     downloads.chart(fig, frame, "releases", f"by_{period}", f, "releases")
     widgets.evidence_note(f)
+
+downloads.bundle("releases", f)

@@ -91,3 +91,4 @@ def size_leads(f: Filters) -> None:
 
 
 size_leads(f)
+downloads.bundle("scale", f)

@@ -247,6 +247,24 @@ def test_chart_download_equals_an_independent_count(page, server):
     assert sorted(got.rows()) == sorted(want.rows())
 
 
+def test_the_view_zip_and_the_source_line_carry_the_address_the_browser_shows(page, server):
+    import json
+    import zipfile
+    open_page(page, server, "/releases?country=US&country=CN&period=year")
+    wait_charts(page)
+    subtitle = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.title.subtitle.text")
+    assert "China and United States" in subtitle and "CC-BY-4.0" in subtitle
+    shown = "".join(re.sub(r"<[^>]+>", "", line) for line in subtitle.split("<br>"))  # lines joined, tags out
+    assert f"{server.url}/releases?country=US&amp;country=CN&amp;period=year" in shown
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Download this view")).click()
+    download = info.value
+    assert download.suggested_filename == "releases_view_CN-US.zip"
+    z = zipfile.ZipFile(download.path())
+    assert "releases_by_year_CN-US.csv" in z.namelist() and "citation.bib" in z.namelist()
+    assert json.loads(z.read("view.json"))["url"] == f"{server.url}/releases?country=US&country=CN&period=year"
+
+
 def test_unknown_page_and_hostile_values_show_a_notice(page, server):
     open_page(page, server, "/no-such-page?country=US&country=%3Cscript%3Ealert(1)%3C%2Fscript%3E&foo=1")
     expect(page.get_by_text("Page not found")).to_be_visible()
@@ -536,3 +554,21 @@ def test_a_chosen_organization_stays_chosen_when_new_data_changes_its_count(page
     pick(page, "Country", "CN")  # the session's next run, on the new data
     expect_chips(page, "Organization", [f"DeepSeek ({n + 1})"])
     expect(page.get_by_text(f"{n + 1} models match")).to_be_visible()
+def test_after_a_toggle_inside_a_fragment_the_view_zip_holds_what_is_on_screen(page, server):
+    """The zip button sits outside Scale's fragment and is not sent again when the fragment reruns; on click it
+    still gives the chart the fragment drew last, with that view's link."""
+    import json
+    import zipfile
+    open_page(page, server, "/scale?country=FR")
+    wait_charts(page)
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("active", exact=True).click()
+    page.wait_for_function("() => location.search.includes('metric=active')")
+    wait_ready(page)
+    wait_charts(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Download this view")).click()
+    z = zipfile.ZipFile(info.value.path())
+    assert "scale_active_parameters_FR.csv" in z.namelist() and "scale_total_parameters_FR.csv" not in z.namelist()
+    assert "metric=active" in json.loads(z.read("view.json"))["url"]
+    got = pl.read_csv(z.open("scale_active_parameters_FR.csv"))
+    assert set(got["country"]) == {"FR"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import numpy as np
@@ -349,3 +350,55 @@ def test_size_leads_chart_puts_one_marker_per_bloc_on_each_threshold_and_spans_t
     assert [(a.y, a.text) for a in fig.layout.annotations] == [("≥ 100B total", "China first by 2.6 months"),
                                                                ("≥ 1T total", "only China so far"),
                                                                ("≥ 30B active", "US first by 22.1 months")]
+# --- figure text: the filters and a source line under every title (openmodels.figure_text) ------------------
+
+def _provenance(url: str = "https://example.org/releases?country=CN&country=US&access=unrestricted"):
+    from openmodels.figure_text import Provenance
+    return Provenance(title="Open Model Geopolitics", version="1.1.0", data_as_of=date(2026, 12, 2),
+                      licence="CC-BY-4.0", url=url)
+
+
+def test_a_figure_gets_its_filters_and_source_line_under_the_title_without_changing_the_one_given():
+    from openmodels.charts import releases_chart
+    from openmodels.figure_text import annotate, title_text
+    fig = releases_chart(_releases([date(2025, 1, 1), date(2025, 4, 1)], [3, 4]), "releases", "stacked", "quarter",
+                         "checkpoints")
+    before = fig.to_dict()
+    out = annotate(fig, "China and United States · unrestricted licences · 2023-01 to 2026-12", _provenance())
+    text = title_text(out)
+    assert text.startswith("Open-weight releases per quarter, by country China and United States · unrestricted "
+                           "licences · 2023-01 to 2026-12 Open Model Geopolitics v1.1.0, data as of 2026-12-02, "
+                           "CC-BY-4.0,")
+    assert text.replace(" ", "").endswith("https://example.org/releases?country=CN&country=US&access=unrestricted")
+    assert fig.to_dict() == before  # a figure shared from the cache is read, never changed
+    grow = out.layout.margin.t - fig.layout.margin.t
+    assert grow > 0 and out.layout.height - 450 == grow  # the title block takes room above; the plot keeps its own
+    assert (out.layout.title.yref, out.layout.title.y, out.layout.title.yanchor) == ("container", 1, "top")
+    assert (out.layout.legend.yref, out.layout.legend.y, out.layout.legend.orientation) == ("container", 0, "h")
+    assert out.layout.modebar.orientation == "v"
+
+
+def test_figure_text_lines_fit_a_phone_and_long_titles_wrap_at_words():
+    from openmodels.figure_text import SOURCE_TAG, annotate, line_chars
+    fig = go.Figure(layout=dict(title=dict(text="Releases 6 months before and after: 2025-01-20 · DeepSeek-R1 "
+                                                "released")))
+    url = "https://example.org/releases?" + "&".join(f"country={c}" for c in ["CN", "US", "FR", "DE", "GB", "JP"] * 3)
+    out = annotate(fig, " · ".join(["China, France, Germany and United States", "unrestricted licences",
+                                    "7B to 70B total parameters", "2023-01 to 2026-12"]), _provenance(url))
+    title = out.layout.title.text.split("<br>")
+    chars = line_chars()
+    assert len(title) == 2 and all(len(line) <= chars["title"] for line in title)
+    lines = [html.unescape(line.replace(SOURCE_TAG[0], "").replace(SOURCE_TAG[1], ""))
+             for line in out.layout.title.subtitle.text.split("<br>")]  # as shown: entities are one character
+    assert all(len(line) <= max(chars["subtitle"], chars["source"]) for line in lines)
+    assert len(lines) >= 5 and url in "".join(lines)  # the URL whole, broken only after its '?' and '&'
+    wide = annotate(fig, "China and United States · unrestricted licences · 2023-01 to 2026-12", _provenance(url),
+                    width=900)  # an export: one title line, the subtitle on one line, the URL on one or two
+    assert "<br>" not in wide.layout.title.text and wide.layout.title.subtitle.text.count("<br>") <= 3
+
+
+def test_a_subtitle_from_data_reaches_plotly_escaped():
+    from openmodels.figure_text import SOURCE_TAG, annotate
+    out = annotate(_base(), '<a href="https://evil.example">x</a> · 100%', _provenance())
+    text = out.layout.title.subtitle.text.replace(SOURCE_TAG[0], "").replace(SOURCE_TAG[1], "")
+    assert "<a " not in text and "&lt;a href" in text and "100&#37;" in text

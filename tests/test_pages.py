@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import base64
 import gc
+import hashlib
+import html
 import io
 import json
+import re
 import weakref
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import polars as pl
 import pytest
-from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from openmodels.contract import contract
@@ -60,19 +64,43 @@ def app(fixture_dir, entrypoints, monkeypatch):
     return make
 
 
+class Recorded(list):
+    """The CSV downloads of a run as (file name, bytes, frame read back from the bytes, key), in the order the
+    page drew them; `by_id`: every download button's callable and file name by its deferred file id."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_id: dict[str, tuple[str, str, object]] = {}
+
+
 @pytest.fixture
 def downloads(monkeypatch):
-    """Record what each download button was given: (file name, bytes, frame)."""
-    from openmodels.ui import downloads as ui_downloads
-    seen = []
-    real = ui_downloads.download
+    """Record what each download button hands Streamlit: a callable run on click (deferred), its file name and
+    type. CSVs are run here (they are cheap); other files only when a test asks."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    seen = Recorded()
+    real = MediaFileManager.add_deferred
 
-    def recording(frame, page, what, f, key, label="Download CSV"):
-        seen.append((f"{page}_{what}_{f.slug()}.csv", ui_downloads.csv_bytes(frame), frame, key))
-        return real(frame, page, what, f, key, label)
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        file_id = real(self, data_callable, mimetype, coordinates, file_name=file_name, element_id=element_id)
+        seen.by_id[file_id] = (file_name, mimetype, data_callable)
+        if mimetype == "text/csv":
+            data = data_callable()
+            key = element_id.rsplit("-", 1)[-1].removeprefix("dl_")
+            seen.append((file_name, data, pl.read_csv(io.BytesIO(data)), key))
+        return file_id
 
-    monkeypatch.setattr(ui_downloads, "download", recording)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
     return seen
+
+
+def deferred_ids(at: AppTest) -> dict[str, str]:
+    """Each download button's key -> the deferred file id its click asks for (no file is built before)."""
+    out = {}
+    for b in at.get("download_button"):
+        assert not b.proto.url and b.proto.deferred_file_id, "downloads are built on click"
+        out[b.proto.id.rsplit("-", 1)[-1]] = b.proto.deferred_file_id
+    return out
 
 
 def plain(value):
@@ -206,8 +234,8 @@ def test_explorer_lists_every_matching_row_and_downloads_them(app, models, downl
     got = pl.read_csv(io.BytesIO(data), infer_schema=False)
     assert got.columns == contract().table("models").columns
     assert sorted(got["model_id"]) == sorted(want["model_id"])
-    url = at.get("download_button")[-1].proto.url
-    assert _calculate_file_id(data, "text/csv", name) in url
+    file_name, mime, _ = downloads.by_id[deferred_ids(at)["dl_explorer"]]
+    assert (file_name, mime) == (name, "text/csv")
 
 
 VALUE_COLUMN = {  # chart key -> the frame column its traces draw
@@ -221,15 +249,15 @@ VALUE_COLUMN = {  # chart key -> the frame column its traces draw
                                   "events"])
 def test_every_chart_download_holds_the_data_it_draws(app, downloads, page):
     at = app(page)
-    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto.url for b in at.get("download_button")}
+    buttons = deferred_ids(at)
     chart_specs = {el.proto.id.rsplit("-", 1)[-1].removeprefix("chart_"): plain(json.loads(el.proto.spec))
                    for el in at.get("plotly_chart")}
     assert chart_specs
     recorded = {key: (name, data, frame) for name, data, frame, key in downloads}
     for key, spec in chart_specs.items():
         name, data, frame = recorded[key]
-        assert _calculate_file_id(data, "text/csv", name) in buttons[f"dl_{key}"], key
-        assert pl.read_csv(io.BytesIO(data)).height == frame.height
+        file_name, _, make = downloads.by_id[buttons[f"dl_{key}"]]
+        assert (file_name, make()) == (name, data), key
         if key == "timeline":
             drawn = sorted(x for t in spec["data"] for x in t["x"])
             assert drawn == sorted(str(d) for d in frame["date"])
@@ -460,7 +488,9 @@ def test_markup_in_data_reaches_plotly_only_escaped(hostile_dir, entrypoints, mo
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    texts = [s for spec in charts(at) for s in _strings(spec)]
+    from openmodels.figure_text import SOURCE_TAG
+    # The source line under each title is the figure's own markup, not data's: it is taken out first.
+    texts = [s.replace(SOURCE_TAG[0], "").replace(SOURCE_TAG[1], "") for spec in charts(at) for s in _strings(spec)]
     assert texts
     assert not [s for s in texts if "<span" in s or "<a " in s]
     if page in ("scale", "licenses", "events", "organizations"):
@@ -720,10 +750,10 @@ def test_organizations_download_holds_exactly_the_frame_drawn_and_the_table(app,
     recorded = {key: (name, frame) for name, _, frame, key in downloads}
     name, frame = recorded["organizations"]
     assert name == "organizations_by_quarter_all.csv"
-    assert frame.columns == ["period_start", "organization_group", "country", "releases"]
+    assert frame.columns == ["period_start", "organization_group", "country", "country_name", "releases"]
     spec = charts(at)[0]
     drawn = sorted((t["name"], y) for t in spec["data"] if not t["name"].startswith("Event") for y in t["y"])
-    want = sorted((o if o == "Other" else f"{o} ({c})", r) for _, o, c, r in frame.rows())
+    want = sorted((o if o == "Other" else f"{o} ({c})", r) for _, o, c, _, r in frame.rows())
     assert drawn == want
     assert recorded["org_table"][0] == "organizations_table_all.csv"
 
@@ -741,7 +771,7 @@ def test_scale_shows_who_led_at_each_size_and_ignores_the_parameter_range(app, m
                          ("row", ~pl.col("country").is_in(["US", "CN"]))):
         first = models.filter(bloc & (pl.col("params_total_b") >= 100)).sort("release_date", "model_id").head(1)
         assert at_100[f"{prefix}_model"] == (first["name"][0] if first.height else None)
-        assert at_100[f"{prefix}_date"] == (first["release_date"][0] if first.height else None)
+        assert at_100[f"{prefix}_date"] == (str(first["release_date"][0]) if first.height else None)  # read from CSV
     assert at_100["leader"] == "China"  # DeepSeek-V2 in May 2024, Llama 3.1 405B in July
     spec = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("First open release"))
     assert {t["name"] for t in spec["data"] if t["mode"] == "markers"} == {"United States", "China", "Rest of world"}
@@ -834,3 +864,136 @@ def test_the_events_country_filter_reads_names_and_takes_codes_or_names(app, wri
     assert "European Union (EU)" in box.options and "United States (US)" in box.options
     assert at.session_state["ev_country"] == ["EU"] and not at.warning
     assert "1 events" in " ".join(c.value for c in at.caption)
+# --- chart text, SVG, the view's bundle, the citation (issue 12 #10-#12) ------------------------------------
+
+def _deferred(at: AppTest, downloads: Recorded, key: str) -> tuple[str, str, object]:
+    return downloads.by_id[deferred_ids(at)[key]]
+
+
+def _dataset_meta(folder: Path) -> dict:
+    db = Database(folder / "openmodels.duckdb")
+    try:
+        return db.run("dataset_meta").row(0, named=True)
+    finally:
+        db.close()
+
+
+def _source_url(fig: go.Figure) -> str:
+    """The view's URL in a figure's source line (the lines after the dataset's, joined as they were broken)."""
+    lines = [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in fig.layout.title.subtitle.text.split("<br>")]
+    start = next(i for i, line in enumerate(lines) if line.startswith("Open Model Geopolitics v"))
+    return "".join(lines[start + 1:])
+
+
+@pytest.mark.parametrize("page", ["overview", "releases", "scale", "moe", "compute", "licenses"])
+def test_every_chart_says_its_filters_and_carries_the_source_line(app, fixture_dir, page):
+    from openmodels.figure_text import title_text
+    access = [] if page == "compute" else ["unrestricted"]  # the fixture has no unrestricted model with compute
+    at = app(page, country=["US", "CN"], access=access)
+    specs = [go.Figure(spec) for spec in charts(at)]
+    assert specs
+    meta = _dataset_meta(fixture_dir)
+    for fig in specs:
+        text = title_text(fig)
+        assert "China and United States · " + ("unrestricted licences · " if access else "") in text, text
+        assert (f"Open Model Geopolitics v{meta['dataset_version']}, data as of {meta['data_as_of']}, CC-BY-4.0,"
+                in text), text
+        url = _source_url(fig)  # relative in AppTest: its server has no address
+        assert url.startswith("/?" if page == "overview" else f"/{page}?"), url
+        assert "country=US" in url and "country=CN" in url and ("access=unrestricted" in url) == bool(access), url
+
+
+@pytest.mark.parametrize("page,params", [("releases", {"country": ["US", "CN"], "period": "year"}),
+                                         ("overview", {}), ("licenses", {"country": ["CN"]}), ("events", {}),
+                                         ("scale", {}), ("moe", {}), ("compute", {}), ("explorer", {}),
+                                         ("about", {}), ("organizations", {"org_period": "year"})])
+def test_a_view_bundle_holds_every_csv_its_dictionary_url_version_checksums_and_citation(app, fixture_dir, downloads,
+                                                                                        page, params):
+    from openmodels.filters import Filters
+    at = app(page, **params)
+    csvs = {name: data for name, data, _, _ in downloads}
+    assert csvs
+    name, mime, make = _deferred(at, downloads, "dl_view_bundle")
+    slug = Filters(countries=tuple(params.get("country", ()))).slug()
+    assert (name, mime) == (f"{page}_view_{slug}.zip", "application/zip")
+    z = zipfile.ZipFile(io.BytesIO(make()))
+    names = set(z.namelist())
+    assert names == set(csvs) | {"data_dictionary.csv", "view.json", "citation.txt", "citation.bib", "README.txt"}
+    for csv_name, data in csvs.items():
+        assert z.read(csv_name) == data  # each the very file its own button gives
+    dictionary = pl.read_csv(z.open("data_dictionary.csv"))
+    for csv_name, data in csvs.items():
+        described = dictionary.filter(pl.col("file") == csv_name)
+        assert described["column"].to_list() == pl.read_csv(io.BytesIO(data)).columns
+        assert "Not described." not in described["description"].to_list(), described
+    models = dictionary.filter(pl.col("column") == "params_total_b")
+    if models.height:
+        assert models["description"][0] == contract().table("models").field("params_total_b").description
+    meta = _dataset_meta(fixture_dir)
+    view = json.loads(z.read("view.json"))
+    assert view["version"] == meta["dataset_version"] and view["data_as_of"] == str(meta["data_as_of"])
+    assert view["dataset_sha256"] == {"models.csv": meta["models_csv_sha256"], "events.csv": meta["events_csv_sha256"]}
+    assert view["licence"] == "CC-BY-4.0"
+    path = "/" if page == "overview" else f"/{page}"
+    assert view["url"].startswith(path) and all(f"country={c}" in view["url"] for c in params.get("country", []))
+    assert view["files_sha256"] == {n: hashlib.sha256(d).hexdigest() for n, d in csvs.items()}
+    home = contract().descriptor["homepage"]
+    cite = z.read("citation.txt").decode()
+    assert cite.startswith(f"Open Model Geopolitics (version {meta['dataset_version']}") and home in cite
+    assert cite.strip().endswith(f"View: {view['url']}")
+    bib = z.read("citation.bib").decode()
+    assert bib.startswith("@misc{openmodelgeopolitics") and f"url = {{{home}}}" in bib and view["url"] in bib
+
+
+def test_a_bundle_after_a_page_change_holds_only_the_new_page(app, downloads):
+    at = app("releases")
+    at.switch_page("pages/licenses.py").run()
+    _, _, make = _deferred(at, downloads, "dl_view_bundle")
+    names = zipfile.ZipFile(io.BytesIO(make())).namelist()
+    csvs = [n for n in names if n.endswith(".csv") and n != "data_dictionary.csv"]
+    assert csvs and all(n.startswith("licenses_") for n in csvs), csvs
+
+
+def test_a_chart_exports_as_svg_with_its_title_and_source_line(app, downloads):
+    from openmodels import figure_export
+    if figure_export.chromium() is None:
+        pytest.skip("SVG export needs Chrome or Chromium (Kaleido drives one); none is installed here")
+    at = app("releases", country=["US", "CN"], period="year")
+    name, mime, make = _deferred(at, downloads, "svg_releases")
+    assert (name, mime) == ("releases_by_year_CN-US.svg", "image/svg+xml")
+    svg = make().decode()
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "Open-weight releases per year, by country" in svg and "China and United States" in svg
+    assert "CC-BY-4.0" in svg and "country=US" in svg
+
+
+def test_without_a_chromium_the_svg_button_says_so_and_offers_nothing_to_fail(app, monkeypatch):
+    from openmodels import figure_export
+    monkeypatch.setattr(figure_export, "chromium", lambda: None)
+    at = app("releases")
+    svg = next(b for b in at.get("download_button") if b.proto.id.endswith("-svg_releases"))
+    assert svg.proto.disabled and not svg.proto.deferred_file_id and "needs Chromium" in svg.proto.help
+
+
+def test_about_cites_the_project_and_links_the_repository_for_pull_requests(app):
+    from openmodels import citation
+    at = app("about")
+    home = contract().descriptor["homepage"]
+    text = " ".join(m.value for m in at.markdown)
+    assert f"[Open a pull request]({home}/pulls)" in text and f"]({home})" in text
+    assert citation.HOW_TO_CITE_A_VIEW in " ".join(c.value for c in at.caption)
+    codes = [c.value for c in at.code]
+    assert codes[-2].startswith("Open Model Geopolitics (version") and codes[-2].endswith(home)
+
+
+def test_a_shared_figure_is_annotated_once_and_a_new_figure_never_gets_another_ones_text():
+    from openmodels.figure_text import Provenance
+    from openmodels.ui.downloads import _annotated
+    source = Provenance("Open Model Geopolitics", "1.1.0", date(2026, 12, 2), "CC-BY-4.0", "/releases")
+    shared = go.Figure(layout=dict(title=dict(text="A")))
+    first = _annotated(shared, "all countries", source)[1]
+    assert _annotated(shared, "all countries", source)[1] is first  # the next run reuses it
+    assert _annotated(shared, "China", source)[1] is not first
+    for title in "BCDEFG":  # fresh figures, each gone after its run: never another figure's text
+        assert _annotated(go.Figure(layout=dict(title=dict(text=title))), "all countries", source)[1]\
+            .layout.title.text == title

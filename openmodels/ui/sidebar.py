@@ -163,8 +163,13 @@ def filters() -> Filters:
     routing.ensure_routed()
     links.open_notice_slot()
     f = st.session_state.get(FILTERS_KEY) or Filters()
-    bounds = query("data_bounds").row(0, named=True)
     # One line above the first chart says what the page shows (on a phone the sidebar is folded away).
-    st.caption(":material/filter_alt: Showing " + escape_markdown(f.describe(
-        date(bounds["first_release"].year, 1, 1), max(bounds["last_release"], date.fromisoformat(contract().data_as_of)))))
+    st.caption(":material/filter_alt: Showing " + escape_markdown(describe(f)))
     return f
+
+
+def describe(f: Filters) -> str:
+    """The filters and the period shown, for people (the caption above a page, the subtitle of its charts)."""
+    bounds = query("data_bounds").row(0, named=True)
+    return f.describe(date(bounds["first_release"].year, 1, 1),
+                      max(bounds["last_release"], date.fromisoformat(contract().data_as_of)))
