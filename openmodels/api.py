@@ -35,6 +35,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 FORMATS = {"csv", "json"}
+SERVED = False  # set when routes() is mounted: the download menus then link to the API
 
 
 class SecurityHeaders:
@@ -141,4 +142,6 @@ def index(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    global SERVED
+    SERVED = True
     return [Route("/api", index, methods=["GET"]), Route("/api/{file}", serve_view, methods=["GET"])]

@@ -16,6 +16,7 @@ PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000, 3
 COUNTRY_REASON = "not a country with releases in the data (use ISO 3166-1 codes such as US, CN)"
 # The sidebar's URL keys, in the order a link writes them.
 FILTER_KEYS = ("country", "org", "date", "modality", "arch", "access", "evidence", "params")
+DATE_KEYS = ("date",)  # the only filter the Events timeline reads
 
 
 class BadParameter(ValueError):

@@ -15,7 +15,7 @@ import polars as pl
 from openmodels.charts import SCATTER_MAX_POINTS
 from openmodels.contract import contract
 from openmodels.filters import Filters
-from openmodels.params import BadParameter, FILTER_KEYS, FilterOptions, match_many, match_one, parse_filters
+from openmodels.params import DATE_KEYS, BadParameter, FILTER_KEYS, FilterOptions, match_many, match_one, parse_filters
 from openmodels.queries import Database
 
 TOP_N_OPTIONS = [3, 5, 8, 10, 15]  # as openmodels/ui/widgets.py
@@ -178,8 +178,6 @@ VIEWS: dict[str, View] = {v.name: v for v in [
          shape=lambda frame, v: frame.filter(pl.col("event_window") != "same month, day unknown")),
 ]}
 BY_KEY = {v.key: v for v in VIEWS.values()}
-# The events timeline reads only the sidebar's release-date range, so it takes that key alone.
-DATE_ONLY = ("date",)
 
 
 class UnknownView(KeyError):
@@ -193,7 +191,7 @@ def view(name: str) -> View:
 
 
 def accepted_keys(v: View) -> tuple[str, ...]:
-    return (DATE_ONLY if not v.uses_filters else FILTER_KEYS) + tuple(c.key for c in v.controls)
+    return (DATE_KEYS if not v.uses_filters else FILTER_KEYS) + tuple(c.key for c in v.controls)
 
 
 def read(v: View, query: Mapping[str, Sequence[str]], ctx: Context) -> tuple[Filters, dict]:

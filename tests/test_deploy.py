@@ -21,7 +21,7 @@ from browser_support import ROOT, Server, free_port
 def test_make_run_passes_the_safe_defaults_as_flags():
     out = subprocess.run(["make", "-n", "-C", str(ROOT), "run"], capture_output=True, text=True, check=True).stdout
     out = out.replace("\\\n\t", " ")
-    line = next(ln for ln in out.splitlines() if "streamlit run app.py" in ln)
+    line = next(ln for ln in out.splitlines() if "streamlit run asgi.py" in ln)
     assert line.startswith(f"cd {ROOT} && ")
     for flag in ("--server.address 127.0.0.1", "--browser.gatherUsageStats false", "--server.headless true"):
         assert flag in line

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from openmodels.filters import Filters
+from openmodels.ui import api_link
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,6 +36,7 @@ def _guard(col: str) -> pl.Expr:
 def download(frame: pl.DataFrame, page: str, what: str, f: Filters, key: str, label: str = "Download CSV") -> None:
     st.download_button(label, data=csv_bytes(frame), file_name=f"{page}_{what}_{f.slug()}.csv", mime="text/csv",
                        key=f"dl_{key}", on_click="ignore", icon=":material/download:")
+    api_link.show(key, f)
 
 
 def chart(fig: go.Figure, frame: pl.DataFrame, page: str, what: str, f: Filters, key: str, **kw):
