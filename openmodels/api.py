@@ -89,11 +89,11 @@ class Current:
 CURRENT = Current()
 
 
-def _error(status: int, message: str, fmt: str, version: str | None = None) -> Response:
+def _error(status: int, text: str, fmt: str, version: str | None = None, **more) -> Response:
     headers = {VERSION_HEADER: version} if version else {}
     if fmt == "json":
-        return JSONResponse({"error": message}, status_code=status, headers=headers)
-    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+        return JSONResponse({"error": text} | more, status_code=status, headers=headers)
+    return PlainTextResponse(text + "\n", status_code=status, headers=headers)
 
 
 def serve_view(request: Request) -> Response:
@@ -117,7 +117,8 @@ def serve_view(request: Request) -> Response:
     try:
         f, values = views.read(v, query, ctx)
     except BadParameter as err:
-        return _error(400, str(err), fmt, ctx.dataset_version)
+        return _error(400, str(err), fmt, ctx.dataset_version, parameter=err.key, values=err.values,
+                      reason=err.why, message=err.message)
     frame = views.run(v, f, values, ctx)
     headers = {VERSION_HEADER: ctx.dataset_version, "Cache-Control": "no-cache"}
     if fmt == "csv":

@@ -22,10 +22,13 @@ DATE_KEYS = ("date",)  # the only filter the Events timeline reads
 class BadParameter(ValueError):
     """A link value that cannot be used; str() says which key, which value and why."""
 
-    def __init__(self, key: str, values: Sequence[str], why: str):
-        self.key, self.values, self.why = key, list(values), why
+    def __init__(self, key: str, values: Sequence[str], why: str, hint: str = ""):
+        self.key, self.values, self.why, self.hint = key, list(values), why, hint
         shown = ", ".join(repr(v[:40] + ("…" if len(v) > 40 else "")) for v in list(values)[:5])
-        super().__init__(f"{key}: {shown} — {why}")
+        more = f" and {len(values) - 5} more" if len(values) > 5 else ""
+        # The page's notice says the same, followed by ', ignored' (openmodels/ui/links.py).
+        self.message = f"{key}: {shown}{more} — {why}"
+        super().__init__(self.message + (f" ({hint})" if hint else ""))
 
 
 def fmt_params(v: float) -> str:
@@ -86,7 +89,7 @@ def match_one(key: str, raw: Sequence[str], options: Sequence, format_func=str):
     by_text = {str(format_func(o)).lower(): o for o in options}
     chosen = by_text.get(raw[0].lower())
     if chosen is None:
-        raise BadParameter(key, raw[:1], "not a known value (one of " + ", ".join(map(str, by_text)) + ")")
+        raise BadParameter(key, raw[:1], "not a known value", "one of " + ", ".join(map(str, by_text)))
     if len(raw) > 1:
         raise BadParameter(key, raw[1:], "only one value allowed")
     return chosen
@@ -113,7 +116,7 @@ def match_range(key: str, raw: Sequence[str], parse, lo, hi, form=str) -> tuple:
     if values[0] > values[1]:
         raise BadParameter(key, raw, "range is reversed (start after end)")
     if values[0] < lo or values[1] > hi:
-        raise BadParameter(key, raw, f"outside the available range {form(lo)} to {form(hi)}")
+        raise BadParameter(key, raw, f"outside the available range {lo} to {hi}")
     other_form = [(r, form(v)) for r, v in zip(raw, values) if form(v) != r]
     if other_form and len(other_form) != len(raw):
         raise BadParameter(key, [r for r, _ in other_form],

@@ -200,7 +200,7 @@ def read(v: View, query: Mapping[str, Sequence[str]], ctx: Context) -> tuple[Fil
     unknown = [k for k in query if k not in accepted_keys(v)]
     if unknown:
         raise BadParameter(unknown[0], list(query[unknown[0]]),
-                           f"not a setting of this view (it takes {', '.join(accepted_keys(v))})")
+                           "not a setting of this page", f"this view takes {', '.join(accepted_keys(v))}")
     f = parse_filters(query, ctx.options)
     if v.narrow:
         f = v.narrow(f)
