@@ -179,3 +179,28 @@ def test_a_link_written_from_filters_reads_back_as_the_same_filters():
         for k, v in pairs:
             query.setdefault(k, []).append(v)
         assert parse_filters(query, options) == f, pairs
+
+
+@pytest.mark.browser
+def test_in_the_browser_the_download_menu_links_to_the_same_csv(server):
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import launch_kwargs, wait_ready
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(**launch_kwargs())
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True).new_page()
+            page.goto(server.url + "/releases?country=CN&period=year")
+            wait_ready(page)
+            link = page.locator('a[href*="/api/releases_by_country_period.csv"]')
+            href = link.get_attribute("href")
+            assert href == f"{server.url}/api/releases_by_country_period.csv?country=CN&period=year"
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Download CSV").first.click()
+            with open(download.value.path(), "rb") as fh:
+                downloaded = fh.read()
+        finally:
+            browser.close()
+    status, _, body = get(server, href.removeprefix(server.url))
+    assert status == 200 and body == downloaded
