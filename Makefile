@@ -63,4 +63,4 @@ bench: setup browser
 	.venv/bin/python bench/api.py
 
 clean:
-	rm -rf .venv .tools data/openmodels.duckdb data/.openmodels-* artifacts .pytest_cache
+	rm -rf .venv .tools bench/.venv-datasette data/openmodels.duckdb data/.openmodels-* artifacts .pytest_cache
