@@ -204,3 +204,22 @@ def test_in_the_browser_the_download_menu_links_to_the_same_csv(server):
             browser.close()
     status, _, body = get(server, href.removeprefix(server.url))
     assert status == 200 and body == downloaded
+
+
+def test_the_api_serves_a_csv_edit_without_a_restart_and_refuses_invalid_data(data_copy, tmp_path_factory):
+    """The file watcher is off (make run): the API, like the pages, notices edits from the files' stats."""
+    srv = Server(data_copy, free_port(), tmp_path_factory.mktemp("api-edit") / "server.log").start()
+    try:
+        csv = data_copy / "models.csv"
+        rows = pl.read_csv(csv, infer_schema=False)
+        model_id, name = rows["model_id"][0], rows["name"][0]
+        path = f"/api/models.json?q={model_id}"
+        assert name in [r["name"] for r in json.loads(get(srv, path)[2])["rows"]]
+        rows.with_columns(pl.when(pl.col("model_id") == model_id).then(pl.lit(name + " (edited)"))
+                          .otherwise(pl.col("name")).alias("name")).write_csv(csv)
+        assert name + " (edited)" in [r["name"] for r in json.loads(get(srv, path)[2])["rows"]]
+        csv.write_text(csv.read_text().replace(f"{model_id},", "", 1))  # a row that no longer fits the contract
+        status, _, body = get(srv, path)
+        assert status == 503 and "did not pass validation" in json.loads(body)["error"]
+    finally:
+        srv.stop()
