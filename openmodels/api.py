@@ -17,12 +17,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from openmodels import views
-from openmodels.build import BuildFailed, InvalidData, ensure_database
+from openmodels.build import BuildFailed, InvalidData, ensure_database, previous_database
 from openmodels.contract import DATA_DIR, ContractError, contract
 from openmodels.params import BadParameter
 from openmodels.queries import Database
 
 VERSION_HEADER = "X-Dataset-Version"
+NOTICE_HEADER = "X-Dataset-Notice"  # set while the previous build is served because a new one cannot be written
 # The same headers as deploy/nginx.conf (tests/test_api.py checks they stay equal).
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -76,12 +77,22 @@ class Current:
         return json.dumps(stats)
 
     def context(self) -> views.Context:
+        """The current build; while a new one cannot be written (BuildFailed), the previous good build, as the
+        pages serve it, with the reason in ctx.notice."""
         folder = data_dir()
         key = str(folder) + self._files_key(folder)
         with self._lock:
             if key != self._key:
                 # The previous Database is not closed: a request still running on it keeps it until it ends.
-                self._ctx = views.Context.of(Database(ensure_database(folder)))
+                try:
+                    self._ctx = views.Context.of(Database(ensure_database(folder)))
+                except BuildFailed as err:
+                    previous = previous_database(folder)
+                    if previous is None:
+                        raise
+                    ctx = views.Context.of(Database(previous))
+                    ctx.notice = f"the previous build is served: {err.what} {err.todo}"
+                    return ctx  # not kept: the next request tries the build again, as the next page run does
                 self._key = key
             return self._ctx
 
@@ -121,6 +132,8 @@ def serve_view(request: Request) -> Response:
                       reason=err.why, message=err.message)
     frame = views.run(v, f, values, ctx)
     headers = {VERSION_HEADER: ctx.dataset_version, "Cache-Control": "no-cache"}
+    if ctx.notice:
+        headers[NOTICE_HEADER] = ctx.notice.encode("ascii", "replace").decode()
     if fmt == "csv":
         from openmodels.ui.downloads import csv_bytes  # the page's own writer, so the bytes are the download's
         return Response(csv_bytes(frame), media_type="text/csv; charset=utf-8", headers=headers)

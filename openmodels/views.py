@@ -31,6 +31,7 @@ class Context:
     options: FilterOptions
     data_as_of: date
     dataset_version: str
+    notice: str = ""
     _events: pl.DataFrame | None = None
 
     @classmethod

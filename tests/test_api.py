@@ -223,3 +223,21 @@ def test_the_api_serves_a_csv_edit_without_a_restart_and_refuses_invalid_data(da
         assert status == 503 and "did not pass validation" in json.loads(body)["error"]
     finally:
         srv.stop()
+
+
+def test_while_a_new_build_cannot_be_written_the_previous_build_is_served_with_a_notice(data_copy, monkeypatch):
+    """As the pages do (tests/test_faults.py): the CSVs changed, the build fails, the last good build answers."""
+    from openmodels.build import BuildFailed
+
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(data_copy))
+    current = api.Current()
+    assert current.context().notice == ""
+    csv = data_copy / "models.csv"
+    csv.write_text(csv.read_text() + "\n")  # the stats change, so the next request looks for a new build
+
+    def fails(folder):
+        raise BuildFailed("The data folder cannot be written.", "Make it writable.")
+    monkeypatch.setattr(api, "ensure_database", fails)
+    ctx = current.context()
+    assert ctx.notice.startswith("the previous build is served: The data folder cannot be written.")
+    assert views.run(views.view("models"), Filters(), {"q": ""}, ctx).height > 0
