@@ -11,6 +11,7 @@ import os
 import threading
 from pathlib import Path
 
+import duckdb
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -97,6 +98,11 @@ class Current:
             return self._ctx
 
 
+    def forget(self) -> None:
+        with self._lock:
+            self._key = None
+
+
 CURRENT = Current()
 
 
@@ -111,7 +117,7 @@ def serve_view(request: Request) -> Response:
     name, _, fmt = request.path_params["file"].rpartition(".")
     fmt = fmt.lower() if name else "csv"
     if not name or fmt not in FORMATS:
-        return _error(404, f"No such file: write /api/<view>.csv or /api/<view>.json (see /api).", "csv")
+        return _error(404, "No such file: write /api/<view>.csv or /api/<view>.json (see /api).", "csv")
     try:
         ctx = CURRENT.context()
     except InvalidData as err:
@@ -130,7 +136,12 @@ def serve_view(request: Request) -> Response:
     except BadParameter as err:
         return _error(400, str(err), fmt, ctx.dataset_version, parameter=err.key, values=err.values,
                       reason=err.why, message=err.message)
-    frame = views.run(v, f, values, ctx)
+    try:
+        frame = views.run(v, f, values, ctx)
+    except duckdb.Error as err:
+        CURRENT.forget()  # the next request opens the build again (a damaged file is found and rebuilt)
+        return _error(503, f"The database could not be read ({str(err).splitlines()[0][:160]}); try again.", fmt,
+                      ctx.dataset_version)
     headers = {VERSION_HEADER: ctx.dataset_version, "Cache-Control": "no-cache"}
     if ctx.notice:
         headers[NOTICE_HEADER] = ctx.notice.encode("ascii", "replace").decode()
