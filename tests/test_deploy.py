@@ -88,3 +88,20 @@ def test_the_nginx_example_adds_the_headers_and_hides_the_metrics(tmp_path):
         nginx.terminate()
         nginx.wait(timeout=10)
         srv.stop()
+
+
+def test_make_run_serves_app_and_api_with_production_settings_and_make_dev_watches_files():
+    def line(target: str) -> str:
+        out = subprocess.run(["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True,
+                             check=True).stdout.replace("\\\n\t", " ")
+        return next(ln for ln in out.splitlines() if "streamlit run asgi.py" in ln)
+    run, dev = line("run"), line("dev")
+    assert "--server.fileWatcherType none" in run and "--runner.postScriptGC false" in run
+    assert "--server.fileWatcherType auto" in dev and "--server.runOnSave true" in dev
+    for flag in ("--server.address 127.0.0.1", "--browser.gatherUsageStats false", "--server.headless true"):
+        assert flag in dev
+    code = ("import streamlit.config as c; from streamlit.web import bootstrap; "
+            f"c._main_script_path = {str(ROOT / 'asgi.py')!r}; bootstrap.load_config_options(flag_options={{}}); "
+            "print(c.get_option('server.fileWatcherType'), c.get_option('runner.postScriptGC'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["none", "False"]
