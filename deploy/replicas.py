@@ -34,8 +34,9 @@ TEMPLATE = ROOT / "deploy" / "nginx-replicas.conf"
 # The command that starts one replica, run from the project folder; {python} (this interpreter), {root} (the
 # project folder) and {port} are filled in. To serve the app another way (an ASGI server, say), change this one
 # value (or pass --command): the replica must listen on 127.0.0.1:{port} and answer GET /_stcore/health with "ok".
-REPLICA_COMMAND = ("{python} -m streamlit run {root}/app.py --server.address 127.0.0.1 --server.port {port} "
-                   "--server.headless true --browser.gatherUsageStats false")
+REPLICA_COMMAND = ("{python} -m streamlit run {root}/asgi.py --server.address 127.0.0.1 --server.port {port} "
+                   "--server.headless true --browser.gatherUsageStats false "
+                   "--server.fileWatcherType none --runner.postScriptGC false")
 
 
 def free_ports(n: int) -> int:

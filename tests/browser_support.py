@@ -1,4 +1,5 @@
-"""Start the real dashboard with `streamlit run` and drive it with Playwright in Chromium.
+"""Start the real dashboard as `make run` does (`streamlit run asgi.py`: app and data API under uvicorn) and
+drive it with Playwright in Chromium.
 
 Shared by tests/test_browser.py and bench/load.py.
 """
@@ -40,7 +41,7 @@ class Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self._log_fh = open(self.log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py"), "--server.address", "127.0.0.1",
              "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self._log_fh, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

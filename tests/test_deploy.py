@@ -27,7 +27,7 @@ from fixture_data import MODELS, write_dataset
 def test_make_run_passes_the_safe_defaults_as_flags():
     out = subprocess.run(["make", "-n", "-C", str(ROOT), "run"], capture_output=True, text=True, check=True).stdout
     out = out.replace("\\\n\t", " ")
-    line = next(ln for ln in out.splitlines() if "streamlit run app.py" in ln)
+    line = next(ln for ln in out.splitlines() if "streamlit run asgi.py" in ln)
     assert line.startswith(f"cd {ROOT} && ")
     for flag in ("--server.address 127.0.0.1", "--browser.gatherUsageStats false", "--server.headless true"):
         assert flag in line
@@ -115,10 +115,10 @@ def test_the_replicas_config_lists_every_replica_and_keeps_the_single_servers_he
 
 def test_each_replica_starts_with_the_safe_defaults_of_make_run():
     argv = launcher.REPLICA_COMMAND.format(python="py", root="/srv/app", port=8123).split()
-    assert argv[:5] == ["py", "-m", "streamlit", "run", "/srv/app/app.py"]
+    assert argv[:5] == ["py", "-m", "streamlit", "run", "/srv/app/asgi.py"]  # the dashboard and the data API
     line = " ".join(argv)
     for flag in ("--server.address 127.0.0.1", "--server.port 8123", "--browser.gatherUsageStats false",
-                 "--server.headless true"):
+                 "--server.headless true", "--server.fileWatcherType none", "--runner.postScriptGC false"):
         assert flag in line
 
 
@@ -338,3 +338,18 @@ def test_the_load_run_through_two_replicas_sees_each_sessions_own_results(tmp_pa
     table = load.comparison_table(direct, proxied)
     print("\n" + table)
     assert "| page runs per second" in table and "2 replicas, nginx" in table and "x |" in table
+def test_make_run_serves_app_and_api_with_production_settings_and_make_dev_watches_files():
+    def line(target: str) -> str:
+        out = subprocess.run(["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True,
+                             check=True).stdout.replace("\\\n\t", " ")
+        return next(ln for ln in out.splitlines() if "streamlit run asgi.py" in ln)
+    run, dev = line("run"), line("dev")
+    assert "--server.fileWatcherType none" in run and "--runner.postScriptGC false" in run
+    assert "--server.fileWatcherType auto" in dev and "--server.runOnSave true" in dev
+    for flag in ("--server.address 127.0.0.1", "--browser.gatherUsageStats false", "--server.headless true"):
+        assert flag in dev
+    code = ("import streamlit.config as c; from streamlit.web import bootstrap; "
+            f"c._main_script_path = {str(ROOT / 'asgi.py')!r}; bootstrap.load_config_options(flag_options={{}}); "
+            "print(c.get_option('server.fileWatcherType'), c.get_option('runner.postScriptGC'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["none", "False"]

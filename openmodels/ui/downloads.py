@@ -21,6 +21,7 @@ from openmodels import citation, figure_export, figure_text
 from openmodels.contract import contract
 from openmodels.filters import Filters
 from openmodels.ui import db, sidebar
+from openmodels.ui import api_link
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REGISTRY_KEY = "_downloads_view"
@@ -94,6 +95,7 @@ def download(frame: pl.DataFrame, page: str, what: str, f: Filters, key: str, la
     _register(page, key, name, frame)
     st.download_button(label, data=lambda: csv_bytes(frame), file_name=name, mime="text/csv",
                        key=f"dl_{key}", on_click="ignore", icon=ICON)
+    api_link.show(key, f)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={go.Figure: id})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
@@ -10,69 +10,19 @@ from openmodels import display
 from openmodels.contract import contract
 from openmodels.countries import country_code, country_label, country_name
 from openmodels.filters import Filters
+# The link forms live in openmodels/params.py, shared with the data API (so both take the same values).
+from openmodels.params import (COUNTRY_REASON, PARAM_LADDER, month_end, month_starts, param_ladder,  # noqa: F401
+                               fmt_month as _fmt_month, fmt_params as _fmt_params, parse_month as _parse_month,
+                               parse_params as _parse_params)
 from openmodels.ui import links, routing
 from openmodels.ui.db import query
 from openmodels.text import escape_markdown
 
-PARAM_LADDER = [0.1, 0.5, 1, 3, 7, 14, 30, 70, 100, 200, 400, 700, 1000, 2000, 3000, 5000, 10000, 20000]
 FILTERS_KEY = "_filters"
 ORG_LABELS_KEY = "_org_labels"  # the Organization options' labels in the last run
 EVIDENCE_HELP = ("How well each row is supported. primary: the publisher's own card, post, repo or paper was read. "
                  "reference: facts from Epoch AI's or the ATOM Project's curated datasets, not re-read here. "
                  "reported: no primary source read; two or more independent reports agree. See About.")
-
-
-def _fmt_params(v: float) -> str:
-    return f"{v:g}B"
-
-
-def _parse_month(text: str) -> date:
-    """A release-date slider value from the URL: a month YYYY-MM, the slider's own form. A day written
-    YYYY-MM-DD or YYYYMMDD (older links) means its month."""
-    if not (text.isascii() and text.replace("-", "").isdigit()):
-        raise ValueError(text)
-    if len(text) == 8 and text.isdigit():
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    if len(text) == 7:
-        text += "-01"
-    day = date.fromisoformat(text) if len(text) == 10 else None
-    if day is None:
-        raise ValueError(text)
-    return day.replace(day=1)
-
-
-def _fmt_month(d: date) -> str:
-    return f"{d:%Y-%m}"
-
-
-def month_starts(first: date, last: date) -> list[date]:
-    """The first day of every month from `first`'s month to `last`'s month."""
-    out, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        out.append(date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def month_end(start: date) -> date:
-    """The last day of the month that starts on `start`."""
-    return (date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)) - timedelta(days=1)
-
-
-def param_ladder(largest: float | None) -> list[float]:
-    """The parameter slider's steps, up to the first one that holds the largest model in the data."""
-    top = next((i for i, v in enumerate(PARAM_LADDER) if largest is not None and v >= largest), len(PARAM_LADDER) - 1)
-    return PARAM_LADDER[:top + 1]
-
-
-def _parse_params(text: str) -> float:
-    """A parameter-slider value from the URL: one of the slider's labels, e.g. '70B' (or '70', '70b')."""
-    if not text.isascii():
-        raise ValueError(text)
-    value = float(text.removesuffix("B").removesuffix("b"))
-    if value not in PARAM_LADDER:
-        raise ValueError(text)
-    return value
 
 
 def sidebar_filters() -> Filters:
@@ -85,8 +35,7 @@ def sidebar_filters() -> Filters:
 
     country_opts = countries_df["country"].to_list()
     links.guard_multi("country", country_opts, format_func=country_label, resolve=country_code,
-                      reason=lambda v: "not a country with releases in the data "
-                                       "(use names or ISO 3166-1 codes such as United States, US, CN)")
+                      reason=lambda v: COUNTRY_REASON)
     countries = sb.multiselect("Country", country_opts, key="country", bind="query-params",
                                persist_state="session", placeholder="All countries", format_func=country_label,
                                filter_mode="contains",  # typing 'CN' offers China (CN), not also Canada
