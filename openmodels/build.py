@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from openmodels.contract import DATA_DIR, QUERIES_DIR, Contract, contract
-from openmodels.validate import Snapshot, Violation, display_path, validate_dataset
+from openmodels.validate import Snapshot, Violation, display_path, file_sha256, validate_dataset
 
 DB_NAME = "openmodels.duckdb"
 TMP_PREFIX = ".openmodels-"
@@ -74,7 +74,10 @@ class BuildResult:
 
 def snapshot_hashes(snapshot: Snapshot, contract_: Contract) -> dict[str, str]:
     """sha256 of each CSV of the snapshot and of the contract, keyed by file name."""
-    hashes = {t.path: snapshot.sha256(t.path) for t in contract_.tables}
+    return _with_contract_hash({t.path: snapshot.sha256(t.path) for t in contract_.tables}, contract_)
+
+
+def _with_contract_hash(hashes: dict[str, str], contract_: Contract) -> dict[str, str]:
     contract_bytes = json.dumps(contract_.descriptor, sort_keys=True).encode()
     hashes["datapackage.json"] = hashlib.sha256(contract_bytes).hexdigest()
     return hashes
@@ -82,7 +85,8 @@ def snapshot_hashes(snapshot: Snapshot, contract_: Contract) -> dict[str, str]:
 
 def csv_hashes(data_dir: Path, contract_: Contract) -> dict[str, str]:
     """sha256 of each CSV and of the contract, keyed by file name."""
-    return snapshot_hashes(Snapshot.read(data_dir, contract_), contract_)
+    data_dir = Path(data_dir)
+    return _with_contract_hash({t.path: file_sha256(data_dir / t.path) for t in contract_.tables}, contract_)
 
 
 def stored_hashes(db_path: Path) -> dict[str, str] | None:
@@ -186,13 +190,16 @@ def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Con
     try:
         with build_lock(data_dir):
             snapshot = Snapshot.read(data_dir, contract_)
-            hashes = snapshot_hashes(snapshot, contract_)
-            if not force and stored_hashes(db_path) == hashes:
-                return BuildResult(db_path, False, {})
-            violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
-            if violations:
-                raise InvalidData(violations)
-            return _replace_database(db_path, snapshot, contract_, hashes)
+            try:
+                hashes = snapshot_hashes(snapshot, contract_)
+                if not force and stored_hashes(db_path) == hashes:
+                    return BuildResult(db_path, False, {})
+                violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
+                if violations:
+                    raise InvalidData(violations)
+                return _replace_database(db_path, snapshot, contract_, hashes)
+            finally:
+                snapshot.close()
     except (OSError, duckdb.Error) as err:
         raise explain(err, db_path.parent) from err
 
