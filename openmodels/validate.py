@@ -384,9 +384,17 @@ def _non_ascii(e: pl.Expr) -> pl.Expr:
     return e.str.len_bytes() != e.str.len_chars()
 
 
-def _blank(e: pl.Expr) -> pl.Expr:
-    """The cell is empty or holds only white space (as Python's str.strip() sees it)."""
+def _blank(e: pl.Expr | str) -> pl.Expr:
+    """The cell is empty or holds only white space (as Python's str.strip() sees it); given a column name,
+    as a feature of that column."""
+    if isinstance(e, str):
+        return _feature(e, "blank", _blank(_col(e)))
     return e.str.contains(_SPACES_ONLY)
+
+
+def _mentions(column: str, pattern: str) -> pl.Expr:
+    """The cell matches `pattern` somewhere (a feature of the column)."""
+    return _feature(column, pattern, _col(column).str.contains(pattern))
 
 
 # Word characters that may make up a word of mixed scripts; a pair of them with one outside ASCII is the
@@ -423,16 +431,45 @@ def _num_name(name: str) -> str:
     return f"__number:{name}"
 
 
-def helper_columns(table: Table) -> list[pl.Expr]:
-    """Columns computed once per chunk that many checks read: whether a record is blank, whether each typed
-    cell is well formed, and each number as a float."""
-    out = [pl.all_horizontal(_col(c) == "" for c in table.columns).alias(BLANK)]
-    for f in table.fields:
-        if f.type in FORMS:
-            out.append(well_formed(_col(f.name), f.type).alias(_ok_name(f.name)))
-        if f.type in ("number", "integer"):
-            out.append(pl.when(well_formed(_col(f.name), f.type)).then(_col(f.name).cast(pl.Float64, strict=False))
-                       .alias(_num_name(f.name)))
+FEATURES: dict[str, tuple[str, pl.Expr]] = {}  # helper column name -> (the column it reads, expression)
+
+
+def _feature(column: str, tag: str, expr: pl.Expr) -> pl.Expr:
+    """A fact about one column's cells that a cross-field rule reads (is it blank, does it name Epoch…),
+    computed once per chunk on the column's distinct values."""
+    name = f"__feature:{column}:{tag}"
+    FEATURES[name] = (column, expr.alias(name))
+    return _col(name)
+
+
+def add_helpers(table: Table, frame: pl.DataFrame, helpers: dict[str, list[pl.Expr]]) -> pl.DataFrame:
+    """Columns many checks read, computed once per chunk: whether a record is blank, whether each typed cell
+    is well formed, each number as a float, and the features rules ask for. Columns repeat their values,
+    so each is worked out on the column's distinct values and looked up for the rows."""
+    first = table.columns[0]
+    blank = pl.all_horizontal(_col(c) == "" for c in table.columns) if (frame[first] == "").any() else pl.lit(False)
+    out = [blank.alias(BLANK)]
+    for column, exprs in helpers.items():
+        distinct = frame.select(_col(column).unique()).with_columns(exprs)
+        for name in distinct.columns[1:]:
+            out.append(_col(column).replace_strict(distinct[column], distinct[name], default=None).alias(name))
+    return frame.with_columns(out)
+
+
+def _helpers_of(f: Field) -> list[pl.Expr]:
+    out = [well_formed(_col(f.name), f.type).alias(_ok_name(f.name))]
+    if f.type in ("number", "integer"):
+        out.append(pl.when(out[0]).then(_col(f.name).cast(pl.Float64, strict=False)).alias(_num_name(f.name)))
+    return out
+
+
+def helper_columns(table: Table, checks: list[Check]) -> dict[str, list[pl.Expr]]:
+    """The helper columns of each column, as expressions over that column alone."""
+    out = {f.name: _helpers_of(f) for f in table.fields if f.type in FORMS}
+    used = _columns_of(checks)
+    for name, (column, expr) in FEATURES.items():
+        if name in used and column in table.columns:
+            out.setdefault(column, []).append(expr)
     return out
 
 
@@ -640,7 +677,7 @@ def not_in_future(table: Table, today: date) -> list[Check]:
 @rule
 def key_event_labelled(table: Table, today: date) -> list[Check]:
     key, label = _col("key"), _col("label")
-    return [Check("label:key-needs-label", "label", (key == "true") & _blank(label),
+    return [Check("label:key-needs-label", "label", (key == "true") & _blank("label"),
                   "a key event needs a short label for the charts"),
             Check("label:label-needs-key", "label", (key == "false") & (label != ""),
                   "only a key event has a label (set key to 'true', or empty the label)")]
@@ -654,7 +691,7 @@ def positive_params(table: Table, today: date) -> list[Check]:
 
 @rule
 def total_disclosed_or_noted(table: Table, today: date) -> list[Check]:
-    return [Check("params_total_b:noted", "params_total_b", _blank(_col("params_total_b")) & _blank(_col("notes")),
+    return [Check("params_total_b:noted", "params_total_b", _blank("params_total_b") & _blank("notes"),
                   "blank parameter count needs an explanation in notes", value=pl.lit(""))]
 
 
@@ -671,7 +708,7 @@ def active_le_total(table: Table, today: date) -> list[Check]:
 @rule
 def moe_has_active(table: Table, today: date) -> list[Check]:
     return [Check("params_active_b:moe", "params_active_b", (_col("architecture") == "moe")
-                  & ~_blank(_col("params_total_b")) & _blank(_col("params_active_b")),
+                  & ~_blank("params_total_b") & _blank("params_active_b"),
                   "MoE model with a total parameter count needs active parameters", value=pl.lit(""))]
 
 
@@ -682,7 +719,7 @@ def dense_active_equals_total(table: Table, today: date) -> list[Check]:
     out = [Check("params_active_b:dense", "params_active_b",
                  dense & total.is_not_null() & (active.is_null() | (active != total)),  # a blank active differs too
                  pl.format("dense model: active parameters must equal total ({})", _col("params_total_b")))]
-    out += [Check(f"{col}:dense", col, dense & ~_blank(_col(col)), "dense model cannot have experts")
+    out += [Check(f"{col}:dense", col, dense & ~_blank(col), "dense model cannot have experts")
             for col in ("experts_total", "experts_active")]
     return out
 
@@ -698,11 +735,11 @@ REFERENCE_NAMES = r"\b(Epoch|ATOM)\b"
 
 @rule
 def license_confirmed_or_noted(table: Table, today: date) -> list[Check]:
-    has_license, has_class = ~_blank(_col("license")), ~_blank(_col("accessibility"))
+    has_license, has_class = ~_blank("license"), ~_blank("accessibility")
     notes = _col("notes")
     first = has_license & ~has_class
-    second = ~first & has_class & ~has_license & ((_col("evidence") == "primary") | ~notes.str.contains(REFERENCE_NAMES))
-    third = ~first & ~second & ~has_license & ~notes.str.contains(LICENSE_WORD)
+    second = ~first & has_class & ~has_license & ((_col("evidence") == "primary") | ~_mentions("notes", REFERENCE_NAMES))
+    third = ~first & ~second & ~has_license & ~_mentions("notes", LICENSE_WORD)
     return [
         Check("accessibility:needs-class", "accessibility", first, "a row with a license needs its accessibility class",
               value=pl.lit("")),
@@ -721,16 +758,16 @@ def month_precision_first_day(table: Table, today: date) -> list[Check]:
     month = _col("date_precision") == "month"
     return [Check("release_date:month-day", "release_date", month & ~_col("release_date").str.ends_with("-01"),
                   "a 'month' row stores the first day of its month (YYYY-MM-01)"),
-            Check("notes:month", "notes", month & ~_col("notes").str.contains(MONTH_WORD),
+            Check("notes:month", "notes", month & ~_mentions("notes", MONTH_WORD),
                   "a 'month' row's notes must say that only the month is known")]
 
 
 @rule
 def grade_explained(table: Table, today: date) -> list[Check]:
     evidence, notes = _col("evidence"), _col("notes")
-    return [Check("notes:reference", "notes", (evidence == "reference") & ~notes.str.contains(REFERENCE_NAMES),
+    return [Check("notes:reference", "notes", (evidence == "reference") & ~_mentions("notes", REFERENCE_NAMES),
                   "a 'reference' row's notes must name the dataset (Epoch AI or ATOM)"),
-            Check("notes:reported", "notes", (evidence == "reported") & _blank(notes),
+            Check("notes:reported", "notes", (evidence == "reported") & _blank("notes"),
                   "a 'reported' row's notes must name the reports its facts rest on", value=pl.lit(""))]
 
 
@@ -791,7 +828,12 @@ class Findings:
 
 
 def _base_column(name: str) -> str:
-    return name.split(":", 1)[1] if name.startswith(("__well_formed:", "__number:")) else name
+    """The data column a helper column is computed from (a data column is its own)."""
+    if name.startswith(("__well_formed:", "__number:")):
+        return name.split(":", 1)[1]
+    if name.startswith("__feature:"):
+        return name.split(":")[1]
+    return name
 
 
 def _only_column(check: Check, columns: set[str]) -> str | None:
@@ -871,14 +913,11 @@ def check_table(pt: ParsedTable, today: date, keep: set[str] = frozenset()) -> t
         checks += RULES[r["id"]](pt.table, today)
     per_chunk = [c for c in checks if not c.whole_table]
     whole = [c for c in checks if c.whole_table]
-    helpers = helper_columns(pt.table)
-    by_column: dict[str, list[pl.Expr]] = {}
-    for h in helpers:
-        by_column.setdefault(_base_column(h.meta.output_name()), []).append(h)
+    by_column = helper_columns(pt.table, checks)
     found = Findings(pt.shown)
     kept: list[pl.DataFrame] = []
     for chunk in pt.chunks():
-        chunk = chunk.with_columns(helpers)
+        chunk = add_helpers(pt.table, chunk, by_column)
         kept_columns = sorted((_columns_of(whole) | set(keep) | {LINE}) & set(chunk.columns))
         _run(per_chunk, chunk, found, by_column)
         kept.append(chunk.select(kept_columns))
