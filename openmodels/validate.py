@@ -951,7 +951,33 @@ def validate_dataset(data_dir: Path = DATA_DIR, contract_: Contract | None = Non
         return _validate(contract_, data_dir, today, snapshot, strict=True)
 
 
+def check_schemas(contract_: Contract) -> None:
+    """The Table Schemas' keys name real fields and resources, and use the one missing value this validator
+    reads (an empty cell); a contract that does not is refused before any file is read."""
+    def refuse(detail: str):
+        raise ContractError(f"data/datapackage.json is not a valid Data Package: {detail}")
+
+    names = {t.name: t for t in contract_.tables}
+    for t in contract_.tables:
+        schema = t.descriptor["schema"]
+        for key in schema.get("primaryKey", []):
+            if key not in t.columns:
+                refuse(f"primary key field \"{key}\" is not a field of resource \"{t.name}\"")
+        for fk in schema.get("foreignKeys", []):
+            ref = fk.get("reference", {})
+            target = names.get(ref.get("resource"))
+            if target is None:
+                refuse(f"foreign key of \"{t.name}\" refers to the unknown resource {ref.get('resource')!r}")
+            if len(fk.get("fields", [])) != 1 or len(ref.get("fields", [])) != 1:
+                refuse(f"foreign key of \"{t.name}\" must name one field on each side")
+            if fk["fields"][0] not in t.columns or ref["fields"][0] not in target.columns:
+                refuse(f"foreign key of \"{t.name}\" names a field that does not exist")
+        if schema.get("missingValues", [""]) != [""]:
+            refuse(f"resource \"{t.name}\": only empty cells may stand for a missing value")
+
+
 def _validate(contract_: Contract, data_dir: Path, today: date, snapshot: Snapshot | None, strict: bool = False) -> list[Violation]:
+    check_schemas(contract_)
     parsed = _parse_all(contract_, data_dir, snapshot)
     if strict:
         for pt in parsed.values():
