@@ -19,9 +19,7 @@ import csv
 import hashlib
 import io
 import re
-import shutil
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,70 +71,35 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _copy_hashing(source: Path, target: Path | None) -> str:
+def file_sha256(path: Path) -> str:
+    """sha256 of a file read in blocks; '' when it is missing."""
     digest = hashlib.sha256()
-    with open(source, "rb") as src:
-        out = open(target, "wb") if target else None
-        try:
-            while block := src.read(8 * 2 ** 20):
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(8 * 2 ** 20):
                 digest.update(block)
-                if out:
-                    out.write(block)
-        finally:
-            if out:
-                out.close()
+    except FileNotFoundError:
+        return ""
     return digest.hexdigest()
 
 
-def file_sha256(path: Path) -> str:
-    """sha256 of a file read in blocks; '' when it is missing."""
-    try:
-        return _copy_hashing(path, None)
-    except FileNotFoundError:
-        return ""
+Loader = Callable[[Table, pl.DataFrame], None]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Snapshot:
-    """The dataset's CSV files copied once into a private folder: the build validates, hashes and loads
-    these same bytes, so an edit saved while it runs can never slip rows past validation into the database.
-    The copies live on disk, not in memory, so a large dataset costs no memory to hold."""
+    """One read of the dataset's CSV files. Validation reads each file once, in chunks; each chunk's bytes
+    are hashed and, when the chunk passes, its records go to `load` (the build's database), so the bytes
+    validated are the bytes hashed and loaded and an edit saved while a build runs never slips rows past
+    validation. `restart` is called when the files are read again from the start (by the strict reader)."""
 
     data_dir: Path
-    files: dict[str, Path | None]  # by file name: the private copy; None when the file is missing
-    hashes: dict[str, str]
-    _folder: tempfile.TemporaryDirectory = field(repr=False, compare=False)
-
-    @classmethod
-    def read(cls, data_dir: Path, contract_: Contract) -> "Snapshot":
-        data_dir = Path(data_dir)
-        folder = tempfile.TemporaryDirectory(prefix="openmodels-snapshot-")
-        files: dict[str, Path | None] = {}
-        hashes: dict[str, str] = {}
-        for t in contract_.tables:
-            copy = Path(folder.name) / t.path
-            try:
-                hashes[t.path] = _copy_hashing(data_dir / t.path, copy)
-                files[t.path] = copy
-            except FileNotFoundError:
-                copy.unlink(missing_ok=True)
-                files[t.path], hashes[t.path] = None, ""
-        return cls(data_dir, files, hashes, folder)
+    load: Loader | None = None
+    restart: Callable[[], None] | None = None
+    hashes: dict[str, str] = field(default_factory=dict)  # by file name, once validated; '' for a missing file
 
     def sha256(self, name: str) -> str:
         return self.hashes.get(name, "")
-
-    def bytes(self, name: str) -> bytes | None:
-        path = self.files.get(name)
-        return None if path is None else path.read_bytes()
-
-    @contextmanager
-    def on_disk(self) -> Iterator[Path]:
-        """The folder holding the copies, for the readers that want files."""
-        yield Path(self._folder.name)
-
-    def close(self) -> None:
-        self._folder.cleanup()
 
 
 # --- reading: file-level checks, then records with their physical line numbers ----------------------
@@ -155,6 +118,7 @@ class ParsedTable:
     source: Path | bytes | None = None
     violations: list[Violation] = field(default_factory=list)
     frame: pl.DataFrame | None = None  # set when the strict reader read the file
+    digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)  # of the bytes read
 
     def v(self, line: int, column: str, value: str, rule: str) -> None:
         self.violations.append(Violation(self.shown, line, column, value, rule))
@@ -164,7 +128,7 @@ class ParsedTable:
         if self.frame is not None:
             yield self.frame
         else:
-            yield from _fast_chunks(self.source, self.table.columns)
+            yield from _fast_chunks(self.source, self.table.columns, self.digest)
 
 
 def _split_point(buf: bytes, quotes: int) -> tuple[int, int]:
@@ -204,17 +168,18 @@ def _parse_chunk(data: bytes, quotes: int, breaks: int, columns: list[str], firs
     return frame.with_columns(line.alias(LINE), (first_row + index).alias(ROW))
 
 
-def _fast_chunks(source: Path | bytes, columns: list[str]) -> Iterator[pl.DataFrame]:
+def _fast_chunks(source: Path | bytes, columns: list[str], digest) -> Iterator[pl.DataFrame]:
     stream = open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)
     with stream:
-        stream.readline()  # the header, checked before
+        digest.update(stream.readline())  # the header, checked before
         line, row = 2, 2
         buf, quotes = b"", 0
         while True:
             block = stream.read(CHUNK_BYTES)
+            digest.update(block)
             if block and b"\r" in block:
                 raise _Unproven("carriage return")
-            buf, quotes = buf + block, quotes + block.count(b'"')
+            buf, quotes = (buf + block if buf else block), quotes + block.count(b'"')
             if not block:
                 if not buf:
                     return
@@ -225,7 +190,9 @@ def _fast_chunks(source: Path | bytes, columns: list[str]) -> Iterator[pl.DataFr
                 end, before = _split_point(buf, quotes)
                 if end == 0:
                     continue  # one quoted cell longer than a chunk: read on
-            data, buf, quotes = buf[:end], buf[end:], quotes - before
+            view = memoryview(buf)
+            data, buf, quotes = bytes(view[:end]), bytes(view[end:]), quotes - before
+            del view
             breaks = data.count(b"\n")
             frame = _parse_chunk(data, before, breaks, columns, line, row)
             line += breaks
@@ -263,6 +230,7 @@ def read_table(table: Table, data_dir: Path, raw: Path | bytes | None = None, *,
 
 def _read_strictly(pt: ParsedTable, raw: bytes) -> None:
     """Python's strict csv reader over the whole file: names every file-level and structural fault."""
+    pt.digest = hashlib.sha256(raw)
     table = pt.table
     first_col = table.columns[0]
     if not raw.strip():
@@ -903,7 +871,8 @@ def _columns_of(checks: list[Check]) -> set[str]:
     return names
 
 
-def check_table(pt: ParsedTable, today: date, keep: set[str] = frozenset()) -> tuple[Findings, pl.DataFrame | None]:
+def check_table(pt: ParsedTable, today: date, keep: set[str] = frozenset(),
+                load: Loader | None = None) -> tuple[Findings, pl.DataFrame | None]:
     """Run every field-level and cross-field check over the table's records; return the findings and the
     columns in `keep` (for the foreign keys of other tables)."""
     checks = field_checks(pt.table)
@@ -920,6 +889,8 @@ def check_table(pt: ParsedTable, today: date, keep: set[str] = frozenset()) -> t
         chunk = add_helpers(pt.table, chunk, by_column)
         kept_columns = sorted((_columns_of(whole) | set(keep) | {LINE}) & set(chunk.columns))
         _run(per_chunk, chunk, found, by_column)
+        if load is not None and not found.counts:  # once a row fails, the build fails: stop loading
+            load(pt.table, chunk.select(pt.table.columns))
         kept.append(chunk.select(kept_columns))
     frame = pl.concat(kept) if kept else None
     if frame is not None:
@@ -927,27 +898,25 @@ def check_table(pt: ParsedTable, today: date, keep: set[str] = frozenset()) -> t
     return found, frame
 
 
-def _parse_all(contract_: Contract, data_dir: Path, snapshot: Snapshot | None) -> dict[str, ParsedTable]:
-    """Each file opened: the snapshot's copy when there is one, else the file in data_dir (read once, in
-    chunks, so a file is never checked half before and half after an edit)."""
-    if snapshot is None:
-        return {t.name: read_table(t, data_dir) for t in contract_.tables}
-    return {t.name: read_table(t, data_dir, snapshot.files[t.path], exists=snapshot.files[t.path] is not None)
-            for t in contract_.tables}
+def _parse_all(contract_: Contract, data_dir: Path) -> dict[str, ParsedTable]:
+    return {t.name: read_table(t, data_dir) for t in contract_.tables}
 
 
 def validate_dataset(data_dir: Path = DATA_DIR, contract_: Contract | None = None,
                      today: date | None = None, snapshot: Snapshot | None = None) -> list[Violation]:
     """Every violation in the dataset's CSV files, sorted by file, line and column (at most MAX_PER_CHECK
-    per check; one more line counts the rest). With a snapshot, its copies are checked (the files in
-    data_dir only name the violations); without, the files in data_dir are read in place."""
+    per check; one more line counts the rest). Each file is read once, in chunks; with a snapshot, the
+    hashes of the bytes read are left in it and the records of passing chunks go to its loader."""
     contract_ = contract_ or contract()
     data_dir = Path(data_dir)
     today = today or date.today()
+    snapshot = snapshot or Snapshot(data_dir)
     try:
         return _validate(contract_, data_dir, today, snapshot)
     except _Unproven:
         # A chunk the fast reader could not vouch for: read every file strictly instead.
+        if snapshot.restart is not None:
+            snapshot.restart()
         return _validate(contract_, data_dir, today, snapshot, strict=True)
 
 
@@ -976,9 +945,9 @@ def check_schemas(contract_: Contract) -> None:
             refuse(f"resource \"{t.name}\": only empty cells may stand for a missing value")
 
 
-def _validate(contract_: Contract, data_dir: Path, today: date, snapshot: Snapshot | None, strict: bool = False) -> list[Violation]:
+def _validate(contract_: Contract, data_dir: Path, today: date, snapshot: Snapshot, strict: bool = False) -> list[Violation]:
     check_schemas(contract_)
-    parsed = _parse_all(contract_, data_dir, snapshot)
+    parsed = _parse_all(contract_, data_dir)
     if strict:
         for pt in parsed.values():
             if pt.frame is None and not pt.violations and pt.source is not None:
@@ -993,7 +962,7 @@ def _validate(contract_: Contract, data_dir: Path, today: date, snapshot: Snapsh
         if t.name in ok:
             keep = references.get(t.name, set()) | {f for fk in t.descriptor["schema"].get("foreignKeys", [])
                                                     for f in fk["fields"]}
-            results[t.name] = check_table(parsed[t.name], today, keep)
+            results[t.name] = check_table(parsed[t.name], today, keep, snapshot.load)
     for t in contract_.tables:
         if t.name not in results:
             continue
@@ -1008,6 +977,9 @@ def _validate(contract_: Contract, data_dir: Path, today: date, snapshot: Snapsh
             _run([Check(f"{column}:foreign-key", column, (_col(column) != "") & ~_col(column).is_in(known.implode()),
                         f"refers to a {ref_field} that is not in {ref_path}")], frame, found)
 
+    for t in contract_.tables:
+        pt = parsed[t.name]
+        snapshot.hashes[t.path] = "" if pt.source is None else pt.digest.hexdigest()
     violations = [v for pt in parsed.values() for v in pt.violations]
     violations += [v for found, _ in results.values() for v in found.violations()]
     order = {t.name: i for i, t in enumerate(contract_.tables)}
