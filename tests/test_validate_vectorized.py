@@ -137,3 +137,38 @@ def test_file_without_final_line_break_passes(tmp_path, small_chunks):
     path = tmp_path / "models.csv"
     path.write_bytes(path.read_bytes().rstrip(b"\n"))
     assert validate_dataset(tmp_path) == []
+
+
+def test_build_loads_every_chunk_in_file_order(tmp_path, small_chunks):
+    import duckdb
+
+    from openmodels.build import DB_NAME, build
+
+    models = many_models(3000)
+    write_dataset(tmp_path, models, EVENTS)
+    assert build(tmp_path).rows["models"] == len(models)
+    with duckdb.connect(str(tmp_path / DB_NAME), read_only=True) as con:
+        ids = [r[0] for r in con.execute("SELECT model_id FROM models").fetchall()]
+        notes = con.execute("SELECT notes FROM models WHERE model_id = $id", {"id": models[3]["model_id"]}).fetchall()
+    assert ids == [m["model_id"] for m in models]
+    assert notes == [(models[3]["notes"] or None,)]
+
+
+def test_build_starts_over_when_the_strict_reader_takes_over(tmp_path, small_chunks):
+    """A bare quote inside an unquoted cell is valid CSV for Python's reader but not for Polars: the chunks
+    loaded before it are dropped and the whole file is loaded again from the strict reader's records."""
+    import duckdb
+
+    from openmodels.build import DB_NAME, build
+
+    models = many_models(2000)
+    models[1500]["name"] = 'The 7" model'
+    write_dataset(tmp_path, models, EVENTS)
+    path = tmp_path / "models.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace('"The 7"" model"', 'The 7" model'), encoding="utf-8")
+    assert 'The 7" model' in path.read_text(encoding="utf-8")
+    assert build(tmp_path).rows["models"] == len(models)
+    with duckdb.connect(str(tmp_path / DB_NAME), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT model_id) FROM models").fetchall() == [(2000, 2000)]
+        assert con.execute("SELECT name FROM models WHERE model_id = $id",
+                           {"id": models[1500]["model_id"]}).fetchall() == [('The 7" model',)]
