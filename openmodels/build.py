@@ -8,9 +8,11 @@ import fcntl
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -168,22 +170,55 @@ def _typed(table) -> list[pl.Expr]:
 
 class _Loader:
     """Appends each validated chunk to the new database's tables (one read of the CSVs: the records
-    loaded are the records validated)."""
+    loaded are the records validated). A worker thread inserts while validation reads the next chunk;
+    at most two chunks wait, so memory stays bounded."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, contract_: Contract) -> None:
         self.con, self.contract = con, contract_
         self.casts = {t.name: _typed(t) for t in contract_.tables}
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.worker = threading.Thread(target=self._work, name="openmodels-load", daemon=True)
+        self.worker.start()
 
-    def load(self, table, frame: pl.DataFrame) -> None:
-        self.con.register("openmodels_chunk", frame.select(self.casts[table.name]).to_arrow())
+    def _work(self) -> None:
+        while (job := self.queue.get()) is not None:
+            try:
+                if self.error is None:
+                    job()
+            except BaseException as err:  # noqa: BLE001 - re-raised in the building thread by _check
+                self.error = err
+            finally:
+                self.queue.task_done()
+        self.queue.task_done()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _insert(self, name: str, chunk) -> None:
+        self.con.register("openmodels_chunk", chunk)
         try:
-            self.con.execute(f'INSERT INTO "{table.name}" SELECT * FROM openmodels_chunk')
+            self.con.execute(f'INSERT INTO "{name}" SELECT * FROM openmodels_chunk')
         finally:
             self.con.unregister("openmodels_chunk")
 
+    def load(self, table, frame: pl.DataFrame) -> None:
+        self._check()
+        chunk = frame.select(self.casts[table.name]).to_arrow()
+        self.queue.put(lambda: self._insert(table.name, chunk))
+
     def restart(self) -> None:
+        self.queue.join()
+        self._check()
         for t in self.contract.tables:
             self.con.execute(f'DELETE FROM "{t.name}"')
+
+    def close(self) -> None:
+        """Wait for the last insert; raise what any insert raised."""
+        self.queue.put(None)
+        self.worker.join()
+        self._check()
 
 
 def _write_database(path: Path, data_dir: Path, contract_: Contract, hashes: dict[str, str]) -> dict[str, int]:
@@ -255,7 +290,10 @@ def _replace_database(db_path: Path, data_dir: Path, contract_: Contract) -> Bui
         loader = _Loader(con, contract_)
         snapshot = Snapshot(data_dir, load=loader.load, restart=loader.restart)
         try:
-            violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
+            try:
+                violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
+            finally:
+                loader.close()
         finally:
             con.close()
         if violations:
