@@ -410,18 +410,20 @@ def _feature(column: str, tag: str, expr: pl.Expr) -> pl.Expr:
     return _col(name)
 
 
-def add_helpers(table: Table, frame: pl.DataFrame, helpers: dict[str, list[pl.Expr]]) -> pl.DataFrame:
+def add_helpers(table: Table, frame: pl.DataFrame,
+                helpers: dict[str, list[pl.Expr]]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """Columns many checks read, computed once per chunk: whether a record is blank, whether each typed cell
     is well formed, each number as a float, and the features rules ask for. Columns repeat their values,
-    so each is worked out on the column's distinct values and looked up for the rows."""
+    so each is worked out on the column's distinct values and joined to the rows. Returns the frame and
+    those distinct values with their helpers, by column."""
     first = table.columns[0]
     blank = pl.all_horizontal(_col(c) == "" for c in table.columns) if (frame[first] == "").any() else pl.lit(False)
-    out = [blank.alias(BLANK)]
+    frame = frame.with_columns(blank.alias(BLANK))
+    distincts: dict[str, pl.DataFrame] = {}
     for column, exprs in helpers.items():
-        distinct = frame.select(_col(column).unique()).with_columns(exprs)
-        for name in distinct.columns[1:]:
-            out.append(_col(column).replace_strict(distinct[column], distinct[name], default=None).alias(name))
-    return frame.with_columns(out)
+        distincts[column] = frame.select(_col(column).unique()).with_columns(exprs)
+        frame = frame.join(distincts[column], on=column, how="left", maintain_order="left")
+    return frame, distincts
 
 
 def _helpers_of(f: Field) -> list[pl.Expr]:
@@ -833,17 +835,18 @@ def _screen(checks: list[Check], frame: pl.DataFrame) -> list[Check]:
     return [c for c, hit in zip(checks, hits) if hit]
 
 
-def _run(checks: list[Check], frame: pl.DataFrame, found: Findings, helpers: dict[str, list[pl.Expr]] | None = None) -> None:
+def _run(checks: list[Check], frame: pl.DataFrame, found: Findings,
+         distincts: dict[str, pl.DataFrame] | None = None) -> None:
     if not checks or frame.height == 0:
         return
-    helpers = helpers or {}
+    distincts = distincts or {}
     by_column: dict[str, list[Check]] = {}
     rest: list[Check] = []
     for c in checks:
         col = _only_column(c, set(frame.columns))
         (by_column.setdefault(col, []) if col else rest).append(c)
     for col, group in by_column.items():
-        distinct = frame.select(_col(col).unique()).with_columns(helpers.get(col, []))
+        distinct = distincts[col] if col in distincts else frame.select(_col(col).unique())
         for check in _screen(group, distinct):
             cand = distinct if check.prefilter is None else distinct.filter(check.prefilter.fill_null(False))
             bad = cand.filter(check.mask.fill_null(False))[col]
@@ -886,9 +889,9 @@ def check_table(pt: ParsedTable, today: date, keep: set[str] = frozenset(),
     found = Findings(pt.shown)
     kept: list[pl.DataFrame] = []
     for chunk in pt.chunks():
-        chunk = add_helpers(pt.table, chunk, by_column)
+        chunk, distincts = add_helpers(pt.table, chunk, by_column)
         kept_columns = sorted((_columns_of(whole) | set(keep) | {LINE}) & set(chunk.columns))
-        _run(per_chunk, chunk, found, by_column)
+        _run(per_chunk, chunk, found, distincts)
         if load is not None and not found.counts:  # once a row fails, the build fails: stop loading
             load(pt.table, chunk.select(pt.table.columns))
         kept.append(chunk.select(kept_columns))
