@@ -22,6 +22,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -170,13 +171,14 @@ def _parse_chunk(data: bytes, quotes: int, breaks: int, columns: list[str], firs
 
 def _fast_chunks(source: Path | bytes, columns: list[str], digest) -> Iterator[pl.DataFrame]:
     stream = open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)
-    with stream:
-        digest.update(stream.readline())  # the header, checked before
+    # The hash runs in a thread of its own (hashlib lets go of the GIL), in block order, beside the parsing.
+    with stream, ThreadPoolExecutor(max_workers=1, thread_name_prefix="openmodels-hash") as hasher:
+        hasher.submit(digest.update, stream.readline())  # the header, checked before
         line, row = 2, 2
         buf, quotes = b"", 0
         while True:
             block = stream.read(CHUNK_BYTES)
-            digest.update(block)
+            hasher.submit(digest.update, block)
             if block and b"\r" in block:
                 raise _Unproven("carriage return")
             buf, quotes = (buf + block if buf else block), quotes + block.count(b'"')
