@@ -6,7 +6,7 @@ The floor is DuckDB reading the same CSV files (every column as text, into memor
 build can read the bytes faster than that, so validate÷floor and build÷floor say how much each one
 costs beyond reading the file. Prints one table, a column per size.
 
-    python bench/scale.py [--sizes 1,10,100,1000] [--quick] [--work-dir DIR]
+    python bench/scale.py [--sizes 1,10,100,1000] [--steps floor,validate,build] [--quick] [--work-dir DIR]
 """
 
 from __future__ import annotations

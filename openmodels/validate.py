@@ -23,7 +23,6 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -213,12 +212,12 @@ def _fast_header_ok(source: Path | bytes, table: Table) -> bool:
         re.fullmatch(r"[A-Za-z0-9_,]+\n", first.decode("ascii", "replace")) is not None
 
 
-def read_table(table: Table, data_dir: Path, raw: Path | bytes | None = None, *, exists: bool | None = None) -> ParsedTable:
-    """Open one CSV (a Snapshot's copy, bytes, or the file in data_dir) and check its bytes and header.
-    A file the fast reader can vouch for is read in chunks later; any other is read now, strictly."""
+def read_table(table: Table, data_dir: Path, raw: bytes | None = None) -> ParsedTable:
+    """Open one CSV (the file in data_dir, or `raw` bytes) and check its header. A file the fast reader can
+    vouch for is read in chunks later; any other is read now, strictly."""
     path = data_dir / table.path
     pt = ParsedTable(table, path, display_path(path))
-    if raw is None and exists is not False and path.exists():
+    if raw is None and path.exists():
         raw = path
     if raw is None:
         pt.v(1, "-", str(path.name), "file is missing")
@@ -519,12 +518,12 @@ def _type_ok(f: Field, table: Table) -> pl.Expr:
     if f.type in FORMS:
         return _col(_ok_name(f.name))
     if f.type == "boolean":
-        d = f_descriptor(table, f.name)
+        d = _field_descriptor(table, f.name)
         return e.is_in(d.get("trueValues", DEFAULT_TRUE) + d.get("falseValues", DEFAULT_FALSE))
     return pl.lit(True)
 
 
-def f_descriptor(table: Table, name: str) -> dict:
+def _field_descriptor(table: Table, name: str) -> dict:
     return next(f for f in table.descriptor["schema"]["fields"] if f["name"] == name)
 
 
