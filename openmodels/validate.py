@@ -32,6 +32,7 @@ import polars as pl
 
 from openmodels.contract import DATA_DIR, Contract, ContractError, Field, Table, contract
 from openmodels.text import REFUSED_CATEGORIES, char_name, escaped, invisible_chars, markup, mixed_script_words
+from openmodels.text import _WORD as WORD
 
 csv.field_size_limit(sys.maxsize)
 
@@ -591,9 +592,20 @@ def _invisible_message(value: str) -> str | None:
     return "holds an invisible or control character: " + ", ".join(char_name(ch) for ch in chars[:3]) if chars else None
 
 
+@cache
+def _word_mix(word: str) -> tuple[str, str, str] | None:
+    found = mixed_script_words(word)
+    return found[0] if found else None
+
+
 def _mixed_message(value: str) -> str | None:
-    for word, odd, main in mixed_script_words(value)[:1]:
-        return f"mixes scripts in one word: '{escaped(word)}' has {char_name(odd)} among {main} letters (a look-alike?)"
+    """text.mixed_script_words(value)'s first finding, word by word: an ASCII word is all Latin, and the
+    verdict on each other word is remembered (notes repeat their words far more than their values)."""
+    for m in WORD.finditer(value):
+        word = m.group()
+        if not word.isascii() and (hit := _word_mix(word)):
+            word, odd, main = hit
+            return f"mixes scripts in one word: '{escaped(word)}' has {char_name(odd)} among {main} letters (a look-alike?)"
     return None
 
 
