@@ -6,7 +6,7 @@ The floor is DuckDB reading the same CSV files (every column as text, into memor
 build can read the bytes faster than that, so validate÷floor and build÷floor say how much each one
 costs beyond reading the file. Prints one table, a column per size.
 
-    python bench/scale.py [--sizes 1,10,100,1000] [--quick] [--work-dir DIR]
+    python bench/scale.py [--sizes 1,10,100,1000] [--steps floor,validate,build] [--quick] [--work-dir DIR]
 """
 
 from __future__ import annotations
@@ -215,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes 1 and 2, one repeat per query (for CI)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query (median)")
     parser.add_argument("--work-dir", type=Path, default=None, help="keep the synthetic datasets here")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"comma-separated steps to measure (default: all of {','.join(STEPS)})")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work_dir or Path(tmp)
         for size in sizes:
             print(f"x{size}: generating and measuring…", file=sys.stderr, flush=True)
-            results[size] = measure(size, work, repeat, STEPS)
+            results[size] = measure(size, work, repeat, tuple(s for s in STEPS if s in args.steps.split(",")))
             if args.work_dir is None:
                 for f in (work / f"x{size}").iterdir():
                     f.unlink()

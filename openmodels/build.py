@@ -8,18 +8,21 @@ import fcntl
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from openmodels.contract import DATA_DIR, QUERIES_DIR, Contract, contract
-from openmodels.validate import Snapshot, Violation, display_path, validate_dataset
+from openmodels.validate import Snapshot, Violation, display_path, file_sha256, validate_dataset
 
 DB_NAME = "openmodels.duckdb"
 TMP_PREFIX = ".openmodels-"
@@ -74,7 +77,10 @@ class BuildResult:
 
 def snapshot_hashes(snapshot: Snapshot, contract_: Contract) -> dict[str, str]:
     """sha256 of each CSV of the snapshot and of the contract, keyed by file name."""
-    hashes = {t.path: snapshot.sha256(t.path) for t in contract_.tables}
+    return _with_contract_hash({t.path: snapshot.sha256(t.path) for t in contract_.tables}, contract_)
+
+
+def _with_contract_hash(hashes: dict[str, str], contract_: Contract) -> dict[str, str]:
     contract_bytes = json.dumps(contract_.descriptor, sort_keys=True).encode()
     hashes["datapackage.json"] = hashlib.sha256(contract_bytes).hexdigest()
     return hashes
@@ -82,7 +88,8 @@ def snapshot_hashes(snapshot: Snapshot, contract_: Contract) -> dict[str, str]:
 
 def csv_hashes(data_dir: Path, contract_: Contract) -> dict[str, str]:
     """sha256 of each CSV and of the contract, keyed by file name."""
-    return snapshot_hashes(Snapshot.read(data_dir, contract_), contract_)
+    data_dir = Path(data_dir)
+    return _with_contract_hash({t.path: file_sha256(data_dir / t.path) for t in contract_.tables}, contract_)
 
 
 def stored_hashes(db_path: Path) -> dict[str, str] | None:
@@ -133,22 +140,93 @@ def remove_leftovers(folder: Path, keep: tuple[Path, ...] = ()) -> None:
             path.unlink(missing_ok=True)
 
 
+def _create_tables(con: duckdb.DuckDBPyConnection, contract_: Contract) -> None:
+    for table in contract_.tables:
+        cols = ",\n  ".join(f'"{f.name}" {f.duckdb_type}{" NOT NULL" if f.required else ""}'
+                            for f in table.fields)
+        con.execute(f'CREATE TABLE "{table.name}" (\n  {cols}\n)')
+        con.execute(f'COMMENT ON TABLE "{table.name}" IS {_sql_literal(table.description)}')
+        for f in table.fields:
+            con.execute(f'COMMENT ON COLUMN "{table.name}"."{f.name}" IS {_sql_literal(f.description)}')
+
+
+def _typed(table) -> list[pl.Expr]:
+    """A chunk's text cells as the contract's types: an empty cell is NULL, dates YYYY-MM-DD, booleans
+    from the field's trueValues (the validator has checked every cell's form)."""
+    out = []
+    for f, d in zip(table.fields, table.descriptor["schema"]["fields"]):
+        e = pl.when(pl.col(f.name) != "").then(pl.col(f.name))
+        if f.type == "date":
+            e = e.str.to_date("%Y-%m-%d", strict=False)
+        elif f.type == "number":
+            e = e.cast(pl.Float64, strict=False)
+        elif f.type == "integer":
+            e = e.cast(pl.Int64, strict=False)
+        elif f.type == "boolean":
+            e = e.is_in(pl.Series(d.get("trueValues", ["true", "True", "TRUE", "1"])).implode())
+        out.append(e.alias(f.name))
+    return out
+
+
+class _Loader:
+    """Appends each validated chunk to the new database's tables (one read of the CSVs: the records
+    loaded are the records validated). A worker thread inserts while validation reads the next chunk;
+    at most two chunks wait, so memory stays bounded."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, contract_: Contract) -> None:
+        self.con, self.contract = con, contract_
+        self.casts = {t.name: _typed(t) for t in contract_.tables}
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.worker = threading.Thread(target=self._work, name="openmodels-load", daemon=True)
+        self.worker.start()
+
+    def _work(self) -> None:
+        while (job := self.queue.get()) is not None:
+            try:
+                if self.error is None:
+                    job()
+            except BaseException as err:  # noqa: BLE001 - re-raised in the building thread by _check
+                self.error = err
+            finally:
+                self.queue.task_done()
+        self.queue.task_done()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _insert(self, name: str, chunk) -> None:
+        self.con.register("openmodels_chunk", chunk)
+        try:
+            self.con.execute(f'INSERT INTO "{name}" SELECT * FROM openmodels_chunk')
+        finally:
+            self.con.unregister("openmodels_chunk")
+
+    def load(self, table, frame: pl.DataFrame) -> None:
+        self._check()
+        chunk = frame.select(self.casts[table.name]).to_arrow()
+        self.queue.put(lambda: self._insert(table.name, chunk))
+
+    def restart(self) -> None:
+        self.queue.join()
+        self._check()
+        for t in self.contract.tables:
+            self.con.execute(f'DELETE FROM "{t.name}"')
+
+    def close(self) -> None:
+        """Wait for the last insert; raise what any insert raised."""
+        self.queue.put(None)
+        self.worker.join()
+        self._check()
+
+
 def _write_database(path: Path, data_dir: Path, contract_: Contract, hashes: dict[str, str]) -> dict[str, int]:
+    """Finish the new database at `path`, whose tables hold the validated records: the query macros, the
+    hashes of the files the records came from, the dataset's metadata."""
     rows: dict[str, int] = {}
     with duckdb.connect(str(path)) as con:
         for table in contract_.tables:
-            cols = ",\n  ".join(f'"{f.name}" {f.duckdb_type}{" NOT NULL" if f.required else ""}'
-                                for f in table.fields)
-            con.execute(f'CREATE TABLE "{table.name}" (\n  {cols}\n)')
-            con.execute(f'COMMENT ON TABLE "{table.name}" IS {_sql_literal(table.description)}')
-            for f in table.fields:
-                con.execute(f'COMMENT ON COLUMN "{table.name}"."{f.name}" IS {_sql_literal(f.description)}')
-            types = {f.name: f.duckdb_type for f in table.fields}
-            con.execute(
-                f'INSERT INTO "{table.name}" SELECT * FROM read_csv($path, header = true, auto_detect = false, '
-                "columns = $types, quote = '\"', escape = '\"', nullstr = '', dateformat = '%Y-%m-%d')",
-                {"path": str(data_dir / table.path), "types": types},
-            )
             rows[table.name] = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchall()[0][0]
         for sql_file in sorted(BUILD_SQL_DIR.glob("*.sql")):
             con.execute(sql_file.read_text(encoding="utf-8"))
@@ -178,42 +256,58 @@ def _write_database(path: Path, data_dir: Path, contract_: Contract, hashes: dic
 def build(data_dir: Path = DATA_DIR, db_path: Path | None = None, contract_: Contract | None = None,
           force: bool = True) -> BuildResult:
     """Validate, then atomically replace the database. Raises InvalidData, or BuildFailed when the folder or
-    disk will not take the file, and leaves the old file alone. The CSVs are read once: the bytes validated
-    are the bytes hashed and loaded."""
+    disk will not take the file, and leaves the old file alone. The CSVs are read once: validation hands
+    each chunk it passed to the new database, so the bytes validated are the bytes hashed and loaded."""
     contract_ = contract_ or contract()
     data_dir = Path(data_dir)
     db_path = Path(db_path) if db_path else data_dir / DB_NAME
     try:
         with build_lock(data_dir):
-            snapshot = Snapshot.read(data_dir, contract_)
-            hashes = snapshot_hashes(snapshot, contract_)
-            if not force and stored_hashes(db_path) == hashes:
+            if not force and stored_hashes(db_path) == csv_hashes(data_dir, contract_):
                 return BuildResult(db_path, False, {})
-            violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
-            if violations:
-                raise InvalidData(violations)
-            return _replace_database(db_path, snapshot, contract_, hashes)
+            return _replace_database(db_path, data_dir, contract_)
     except (OSError, duckdb.Error) as err:
         raise explain(err, db_path.parent) from err
 
 
-def _replace_database(db_path: Path, snapshot: Snapshot, contract_: Contract, hashes: dict[str, str]) -> BuildResult:
+def _replace_database(db_path: Path, data_dir: Path, contract_: Contract) -> BuildResult:
     remove_leftovers(db_path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".duckdb.tmp", dir=db_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # duckdb wants to create the file itself
+    tmp: Path | None = None
     try:
-        with snapshot.on_disk() as folder:
-            rows = _write_database(tmp, folder, contract_, hashes)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".duckdb.tmp", dir=db_path.parent)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            tmp.unlink()  # duckdb wants to create the file itself
+            con = duckdb.connect(str(tmp))
+            _create_tables(con, contract_)
+        except (OSError, duckdb.Error) as err:
+            # The folder will not take the new file; the data's own faults are still reported first.
+            violations = validate_dataset(data_dir, contract_)
+            if violations:
+                raise InvalidData(violations) from None
+            raise err
+        loader = _Loader(con, contract_)
+        snapshot = Snapshot(data_dir, load=loader.load, restart=loader.restart)
+        try:
+            try:
+                violations = validate_dataset(data_dir, contract_, snapshot=snapshot)
+            finally:
+                loader.close()
+        finally:
+            con.close()
+        if violations:
+            raise InvalidData(violations)
+        rows = _write_database(tmp, data_dir, contract_, snapshot_hashes(snapshot, contract_))
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         # A write-ahead log left beside the public name would be replayed onto the new file: remove it first.
         db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
         os.replace(tmp, db_path)
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        if tmp is not None:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
     return BuildResult(db_path, True, rows)
 
 

@@ -131,7 +131,7 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
 
 
 def _check_constraints(table: str, f: Field) -> None:
-    """The constraint values frictionless would otherwise trip over in the middle of validating a file."""
+    """The constraint values the validator would otherwise trip over in the middle of validating a file."""
     c = f.constraints
     if not isinstance(c, dict):
         raise ValueError(f"field {table}.{f.name} has constraints that are not an object")
