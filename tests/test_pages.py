@@ -458,8 +458,17 @@ def hostile_dir(tmp_path_factory) -> Path:
     for e in events:
         e.update(title=HOSTILE_TEXT.format(e["title"]), actor=HOSTILE_TEXT.format(e["actor"]))
     write_dataset(folder, models, events)
+    def unchecked(data_dir, contract_, snapshot=None, **kw):
+        """Load every record without a check (the build loads what validation passes, chunk by chunk)."""
+        if snapshot is not None:
+            for t in contract_.tables:
+                raw = (Path(data_dir) / t.path).read_bytes()
+                snapshot.load(t, pl.read_csv(io.BytesIO(raw), infer_schema=False))
+                snapshot.hashes[t.path] = hashlib.sha256(raw).hexdigest()
+        return []
+
     real = build_module.validate_dataset
-    build_module.validate_dataset = lambda *a, **k: []
+    build_module.validate_dataset = unchecked
     try:
         build_module.build(folder)
     finally:
