@@ -1,10 +1,14 @@
 """Events: what moved the race, and releases before vs after any one of them."""
 
+import math
+
 import streamlit as st
 
 from openmodels.charts import event_window_chart, events_timeline_chart
 from openmodels.countries import country_name
 from openmodels.ui import db, downloads, links, sidebar, widgets
+
+TABLE_ROWS = 500
 
 f = sidebar.filters()
 st.title("Events", anchor=False)
@@ -30,8 +34,15 @@ st.caption(f"{events.height} events (the sidebar's release-date range applies)."
 if events.is_empty():
     widgets.empty_state("No event matches these choices.")
 else:
-    downloads.chart(events_timeline_chart(events), events, "events", "timeline", f, "timeline")
-    st.dataframe(events.sort("date", descending=True), hide_index=True, column_config={
+    # The chart draws one marker per day and category (counted in SQL); the table shows one page of the events.
+    markers = db.query("event_markers", categories=cats, event_countries=countries, date_from=f.date_from,
+                       date_to=f.date_to)
+    downloads.chart(events_timeline_chart(markers), events, "events", "timeline", f, "timeline")
+    pages = math.ceil(events.height / TABLE_ROWS)
+    page = widgets.page_number(f"Page (of {pages}, {TABLE_ROWS} events a page, newest first)", "ev_page", pages) \
+        if pages > 1 else 1
+    newest = events.sort("date", descending=True, maintain_order=True)
+    st.dataframe(newest.slice((page - 1) * TABLE_ROWS, TABLE_ROWS), hide_index=True, column_config={
         "source_url": st.column_config.LinkColumn("Source", display_text="source"),
         "description": st.column_config.TextColumn("Description", width="large"),
     })

@@ -680,3 +680,43 @@ def test_a_query_result_is_shared_from_the_cache_not_copied(fixture_dir, monkeyp
     params = db._encode(Filters().params() | {"search": "", "limit": None, "offset": 0})
     first = db._cached(fingerprint, "explorer_models", params)
     assert db._cached(fingerprint, "explorer_models", params) is first  # st.cache_data would unpickle a copy
+
+
+@pytest.fixture(scope="module")
+def many_events_dir(fixture_dir, tmp_path_factory) -> Path:
+    """The fixture 101 times over (bench/generate.py): 505 events, 101 on each day of the fixture's events."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from openmodels.build import build
+
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("x101")
+    for name in ("models.csv", "events.csv"):
+        shutil.copy(fixture_dir / name, source / name)
+    shutil.copy(ROOT / "data" / "datapackage.json", source / "datapackage.json")
+    generate(out, 101, source=source)
+    build(out)
+    return out
+
+
+def test_events_page_draws_one_marker_per_day_and_category_and_shows_the_table_a_page_at_a_time(
+        many_events_dir, fixture_dir, entrypoints, monkeypatch):
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(many_events_dir))
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    for page, rows in ((None, 500), ("2", 5)):
+        at = AppTest.from_file(str(entrypoints["events"]), default_timeout=60)
+        if page:
+            at.query_params["ev_page"] = page
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        timeline = charts(at)[0]
+        drawn = sorted((x, t["name"]) for t in timeline["data"] for x in t["x"])
+        assert drawn == sorted(zip(events["date"], events["category"]))  # not 101 markers on one spot
+        assert all(title.endswith("(+100 more)") for t in timeline["data"] for title, _ in t["customdata"])
+        table = at.dataframe[0].value
+        assert len(table) == rows
+        assert at.number_input(key="ev_page").value == int(page or 1)
+    assert "505 events" in "\n".join(c.value for c in at.caption)

@@ -335,15 +335,18 @@ def _marker_groups(events: pl.DataFrame) -> dict:
 
 def test_event_markers_are_one_per_day_and_category(db, fixture_dir):
     events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
-    got = db.run("event_markers", {"categories": [], "date_from": None, "date_to": None})
+    got = db.run("event_markers", {"categories": [], "event_countries": [], "date_from": None, "date_to": None})
     assert {(r["date"], r["category"]): (r["events"], r["key"], r["label"]) for r in got.iter_rows(named=True)} == \
         _marker_groups(events)
     assert got.height == got.select("date", "category").n_unique()
     titles = dict(zip(events["event_id"], events["title"]))
     for r in got.filter(pl.col("events") == 1).iter_rows(named=True):
         assert r["title"] in titles.values()
-    narrowed = db.run("event_markers", {"categories": ["release"], "date_from": date(2024, 1, 1), "date_to": None})
-    want = events.filter((pl.col("category") == "release") & (pl.col("date") >= "2024-01-01"))
+    narrowed = db.run("event_markers", {"categories": ["release"], "event_countries": ["US"],
+                                        "date_from": date(2024, 1, 1), "date_to": None})
+    want = events.filter((pl.col("category") == "release") & (pl.col("country") == "US")
+                         & (pl.col("date") >= "2024-01-01"))
+    assert not want.is_empty()
     assert set(zip(narrowed["date"], narrowed["category"])) == set(_marker_groups(want))
 
 
@@ -366,11 +369,12 @@ def test_event_markers_stay_as_many_when_the_events_are_copied(tmp_path, fixture
     generate(out, 3, source=source)
     copied = Database(build(out).path)
     try:
-        params = {"categories": [], "date_from": None, "date_to": None}
+        params = {"categories": [], "event_countries": [], "date_from": None, "date_to": None}
         one, three = db.run("event_markers", params), copied.run("event_markers", params)
     finally:
         copied.close()
-    assert three.select("date", "category", "key", "label").equals(one.select("date", "category", "key", "label"))
+    same = ["date", "category", "actor", "key", "label"]
+    assert three.select(same).equals(one.select(same))
     assert three["events"].to_list() == [3 * n for n in one["events"]]
     for a, b, n in zip(one["title"], three["title"], one["events"]):
         base = a.split(" (+")[0] if n > 1 else a

@@ -54,7 +54,8 @@ def markers(fig: go.Figure, f: Filters, categories: list[str]) -> go.Figure:
     if not categories:
         return fig
     # One marker per day and category, counted in SQL: a chart draws the same whatever the number of events.
-    events = query("event_markers", categories=categories, date_from=f.date_from, date_to=f.date_to)
+    events = query("event_markers", categories=categories, event_countries=[], date_from=f.date_from,
+                   date_to=f.date_to)
     return add_event_markers(fig, events)
 
 
