@@ -48,8 +48,9 @@ else:
     })
 
 st.subheader("Event window: releases before vs after", anchor=False)
-ids = everything["event_id"].to_list()
-titles = dict(zip(ids, (f"{d} · {t}" for d, t in zip(everything["date"], everything["title"]))))
+choices = db.query("event_choices")  # one per day and title: the list stays short however many events share one
+ids = choices["event_id"].to_list()
+titles = dict(zip(ids, (f"{d} · {t}" for d, t in zip(choices["date"], choices["title"]))))
 default_event = "deepseek-r1-release" if "deepseek-r1-release" in ids else (ids[-1] if ids else None)
 if default_event is None:
     widgets.empty_state("There are no events in the dataset.")

@@ -719,4 +719,6 @@ def test_events_page_draws_one_marker_per_day_and_category_and_shows_the_table_a
         table = at.dataframe[0].value
         assert len(table) == rows
         assert at.number_input(key="ev_page").value == int(page or 1)
+        assert at.selectbox(key="event").options == [f"{d} · {t}" for d, t in sorted(zip(events["date"],
+                                                                                       events["title"]))]
     assert "505 events" in "\n".join(c.value for c in at.caption)

@@ -379,3 +379,10 @@ def test_event_markers_stay_as_many_when_the_events_are_copied(tmp_path, fixture
     for a, b, n in zip(one["title"], three["title"], one["events"]):
         base = a.split(" (+")[0] if n > 1 else a
         assert b == f"{base} (+{3 * n - 1} more)"
+
+
+def test_event_choices_list_each_day_and_title_once(db, fixture_dir):
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False).with_columns(pl.col("date").str.to_date())
+    got = db.run("event_choices", {})
+    want = events.group_by("date", "title").agg(pl.col("event_id").min()).sort("date", "event_id")
+    assert got.select("event_id", "date", "title").equals(want.select("event_id", "date", "title"))
