@@ -722,3 +722,26 @@ def test_events_page_draws_one_marker_per_day_and_category_and_shows_the_table_a
         assert at.selectbox(key="event").options == [f"{d} · {t}" for d, t in sorted(zip(events["date"],
                                                                                        events["title"]))]
     assert "505 events" in "\n".join(c.value for c in at.caption)
+
+
+def test_licenses_figures_are_built_once_per_input(app, monkeypatch):
+    """A second visit with the same filters reuses the Licenses figures (db.figure), and draws the same."""
+    import functools
+
+    from openmodels import charts as chart_module
+
+    built = []
+    for name in ("share_bars", "top_licenses_chart"):
+        real = getattr(chart_module, name)
+
+        @functools.wraps(real)
+        def counting(*args, _real=real, **kw):
+            built.append(_real.__name__)
+            return _real(*args, **kw)
+        monkeypatch.setattr(chart_module, name, counting)
+    first = charts(app("licenses", country=["CN"]))
+    built.clear()
+    again = charts(app("licenses", country=["CN"]))
+    assert built == [] and again == first
+    charts(app("licenses", country=["US"]))
+    assert sorted(built) == ["share_bars", "share_bars", "share_bars", "top_licenses_chart"]
