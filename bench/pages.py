@@ -70,7 +70,7 @@ def server_cpu(pid: int) -> float:
 
 def _run(host: str, path: str, query: str, pid: int) -> dict:
     """One page run over a new websocket session: figures, text, message bytes, server CPU and wall time."""
-    out = {"figures": [], "texts": [], "bytes": 0}
+    out = {"figures": [], "texts": [], "bytes": 0, "largest": 0}
     seen: dict[str, ForwardMsg] = {}
     with connect(f"ws://{host}/_stcore/stream", origin=f"http://{host}", max_size=None) as ws:
         msg = BackMsg()
@@ -81,6 +81,7 @@ def _run(host: str, path: str, query: str, pid: int) -> dict:
         while True:
             raw = ws.recv(timeout=TIMEOUT_MS / 1000)
             out["bytes"] += len(raw)
+            out["largest"] = max(out["largest"], len(raw))
             fm = ForwardMsg()
             fm.ParseFromString(raw)
             if fm.hash:
@@ -256,6 +257,7 @@ def measure(server: Server, site: StaticSite, browser, title: str, path: str, co
     return med | {
         "page": title, "charts": n, "cpu_first": first["cpu"], "cpu_warm": statistics.median(r["cpu"] for r in warm_runs),
         "run_first": first["seconds"], "mb": warm_runs[-1]["bytes"] / 1e6,
+        "largest_mb": max(r["largest"] for r in [first, *warm_runs, filtered]) / 1e6,
     }
 
 
@@ -269,11 +271,12 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 def table(results: list[dict], repeat: int) -> str:
     head = ["page", "charts", "cold st ms", "cold static ms", "ratio", "warm st ms", "warm static ms", "ratio",
-            "redraw st ms", "Plotly.react ms", "ratio", "server CPU 1st run ms", "server CPU warm run ms", "run MB"]
+            "redraw st ms", "Plotly.react ms", "ratio", "server CPU 1st run ms", "server CPU warm run ms", "run MB", "largest message MB"]
     rows = [[r["page"], str(r["charts"]), _ms(r["st_cold"]), _ms(r["static_cold"]), _ratio(r["st_cold"], r["static_cold"]),
              _ms(r["st_warm"]), _ms(r["static_warm"]), _ratio(r["st_warm"], r["static_warm"]),
              _ms(r["st_redraw"]), _ms(r["static_react"]), _ratio(r["st_redraw"], r["static_react"]),
-             _ms(r["cpu_first"]), _ms(r["cpu_warm"]), f"{r['mb']:.2f}"] for r in results]
+             _ms(r["cpu_first"]), _ms(r["cpu_warm"]), f"{r['mb']:.2f}",
+             f"{r['largest_mb']:.2f}"] for r in results]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     line = lambda cells: "| " + " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))) + " |"  # noqa: E731
     return "\n".join([f"Medians of {repeat} run(s); ratio = Streamlit / static; - = not measured (no figure "

@@ -1,5 +1,7 @@
 """Events: what moved the race, and releases before vs after any one of them."""
 
+import math
+
 import streamlit as st
 
 from openmodels.charts import event_window_chart, events_timeline_chart
@@ -7,6 +9,8 @@ from openmodels import display
 from openmodels.countries import country_code, country_label, country_name
 from openmodels.filters import Filters
 from openmodels.ui import db, downloads, links, sidebar, widgets
+
+TABLE_ROWS = 500
 
 f = sidebar.filters()
 st.title("Events", anchor=False)
@@ -33,17 +37,26 @@ if events.is_empty():
     widgets.empty_state("No event matches these choices.")
 else:
     span = sidebar.describe(Filters(date_from=f.date_from, date_to=f.date_to)).rsplit(" · ", 1)[-1]
-    downloads.chart(events_timeline_chart(events), events, "events", "timeline", f, "timeline",
+    # The chart draws one marker per day and category (counted in SQL); the table shows one page of the events.
+    markers = db.query("event_markers", categories=cats, event_countries=countries, date_from=f.date_from,
+                       date_to=f.date_to)
+    downloads.chart(events_timeline_chart(markers), events, "events", "timeline", f, "timeline",
                     subtitle=" · ".join([", ".join(cats) or "all categories",
                                          ", ".join(country_name(c) for c in countries) or "all countries", span]))
-    st.dataframe(display.with_country_labels(events.sort("date", descending=True)), hide_index=True, column_config={
-        "source_url": st.column_config.LinkColumn("Source", display_text="source"),
-        "description": st.column_config.TextColumn("Description", width="large"),
-    })
+    pages = math.ceil(events.height / TABLE_ROWS)
+    page = widgets.page_number(f"Page (of {pages}, {TABLE_ROWS} events a page, newest first)", "ev_page", pages) \
+        if pages > 1 else 1
+    newest = events.sort("date", descending=True, maintain_order=True)
+    st.dataframe(display.with_country_labels(newest.slice((page - 1) * TABLE_ROWS, TABLE_ROWS)), hide_index=True,
+                 column_config={
+                     "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+                     "description": st.column_config.TextColumn("Description", width="large"),
+                 })
 
 st.subheader("Event window: releases before vs after", anchor=False)
-ids = everything["event_id"].to_list()
-titles = dict(zip(ids, (f"{d} · {t}" for d, t in zip(everything["date"], everything["title"]))))
+choices = db.query("event_choices")  # one per day and title: the list stays short however many events share one
+ids = choices["event_id"].to_list()
+titles = dict(zip(ids, (f"{d} · {t}" for d, t in zip(choices["date"], choices["title"]))))
 default_event = "deepseek-r1-release" if "deepseek-r1-release" in ids else (ids[-1] if ids else None)
 if default_event is None:
     widgets.empty_state("There are no events in the dataset.")

@@ -28,6 +28,12 @@ def drawn(frame):
     return frame.drop_nulls(show) if show == "share_pct" else frame
 
 
+def marked_time_bars(frame, show: str, period: str, y_title: str, as_of, f, cats: list[str]):
+    fig = share_bars(frame, "accessibility", show, f"Accessibility per {period}", y_title, x="period_start",
+                     x_title=period.capitalize(), period=period, as_of=as_of)
+    return widgets.markers(fig, f, cats)
+
+
 by_country = db.query("accessibility_by_country", f, top_n=top_n)
 if by_country.is_empty():
     widgets.empty_state()
@@ -36,24 +42,24 @@ frame = drawn(by_country.select("country_group", "accessibility", show))
 if show == "share_pct":
     unconfirmed = int(by_country.filter(by_country["accessibility"] == "unconfirmed")["releases"].sum())
     st.caption(definitions.CLASS_SHARE_NOTE.format(unconfirmed=unconfirmed), help=definitions.UNRESTRICTED_SHARE)
-downloads.chart(share_bars(frame, "accessibility", show, "Accessibility by country", y_title), frame,
+# Figures built once per input (db.figure): a rerun whose frames did not change reuses them.
+downloads.chart(db.figure(share_bars, frame, "accessibility", show, "Accessibility by country", y_title), frame,
                 "licenses", "accessibility_by_country", f, "acc_country")
 
 cats = widgets.event_marker_controls()
 over_time = db.query("accessibility_by_period", f, period=period)
 frame = drawn(over_time.select("period_start", "accessibility", show))
-fig = share_bars(frame, "accessibility", show, f"Accessibility per {period}", y_title.replace("group", "period"),
-                 x="period_start", x_title=period.capitalize(), period=period, as_of=db.data_as_of())
-downloads.chart(widgets.markers(fig, f, cats), frame, "licenses", f"accessibility_by_{period}", f,
-                "acc_time")
+fig = db.figure(marked_time_bars, frame, show, period, y_title.replace("group", "period"), db.data_as_of(), f, cats)
+downloads.chart(fig, frame, "licenses", f"accessibility_by_{period}", f, "acc_time")
 widgets.evidence_note(f)
 
 top = db.query("top_licenses", f, limit=15)
-downloads.chart(top_licenses_chart(top), top, "licenses", "top_licenses", f, "top_lic")
+downloads.chart(db.figure(top_licenses_chart, top), top, "licenses", "top_licenses", f, "top_lic")
 
 openness = db.query("openness_by_country", f, top_n=top_n)
 frame = openness.select("country_group", "openness", show)
-downloads.chart(share_bars(frame, "openness", show, "Openness by country: weights only, + training code, + data",
-                           y_title), frame, "licenses", "openness_by_country", f, "openness")
+downloads.chart(db.figure(share_bars, frame, "openness", show,
+                          "Openness by country: weights only, + training code, + data", y_title),
+                frame, "licenses", "openness_by_country", f, "openness")
 
 downloads.bundle("licenses", f)

@@ -1006,3 +1006,66 @@ def test_a_shared_figure_is_annotated_once_and_a_new_figure_never_gets_another_o
     for title in "BCDEFG":  # fresh figures, each gone after its run: never another figure's text
         assert _annotated(go.Figure(layout=dict(title=dict(text=title))), "all countries", source)[1]\
             .layout.title.text == title
+@pytest.fixture(scope="module")
+def many_events_dir(fixture_dir, tmp_path_factory) -> Path:
+    """The fixture 101 times over (bench/generate.py): 505 events, 101 on each day of the fixture's events."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from openmodels.build import build
+
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("x101")
+    for name in ("models.csv", "events.csv"):
+        shutil.copy(fixture_dir / name, source / name)
+    shutil.copy(ROOT / "data" / "datapackage.json", source / "datapackage.json")
+    generate(out, 101, source=source)
+    build(out)
+    return out
+
+
+def test_events_page_draws_one_marker_per_day_and_category_and_shows_the_table_a_page_at_a_time(
+        many_events_dir, fixture_dir, entrypoints, monkeypatch):
+    monkeypatch.setenv("OPENMODELS_DATA_DIR", str(many_events_dir))
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    for page, rows in ((None, 500), ("2", 5)):
+        at = AppTest.from_file(str(entrypoints["events"]), default_timeout=60)
+        if page:
+            at.query_params["ev_page"] = page
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        timeline = charts(at)[0]
+        drawn = sorted((x, t["name"]) for t in timeline["data"] for x in t["x"])
+        assert drawn == sorted(zip(events["date"], events["category"]))  # not 101 markers on one spot
+        assert all(title.endswith("(+100 more)") for t in timeline["data"] for title, _ in t["customdata"])
+        table = at.dataframe[0].value
+        assert len(table) == rows
+        assert at.number_input(key="ev_page").value == int(page or 1)
+        assert at.selectbox(key="event").options == [f"{d} · {t}" for d, t in sorted(zip(events["date"],
+                                                                                       events["title"]))]
+    assert "505 events" in "\n".join(c.value for c in at.caption)
+
+
+def test_licenses_figures_are_built_once_per_input(app, monkeypatch):
+    """A second visit with the same filters reuses the Licenses figures (db.figure), and draws the same."""
+    import functools
+
+    from openmodels import charts as chart_module
+
+    built = []
+    for name in ("share_bars", "top_licenses_chart"):
+        real = getattr(chart_module, name)
+
+        @functools.wraps(real)
+        def counting(*args, _real=real, **kw):
+            built.append(_real.__name__)
+            return _real(*args, **kw)
+        monkeypatch.setattr(chart_module, name, counting)
+    first = charts(app("licenses", country=["CN"]))
+    built.clear()
+    again = charts(app("licenses", country=["CN"]))
+    assert built == [] and again == first
+    charts(app("licenses", country=["US"]))
+    assert sorted(built) == ["share_bars", "share_bars", "share_bars", "top_licenses_chart"]

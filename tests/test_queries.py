@@ -11,7 +11,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from openmodels.filters import Filters
-from openmodels.queries import available_queries, query_params
+from openmodels.queries import Database, available_queries, query_params
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
@@ -447,3 +447,66 @@ def test_size_leads_on_the_shipped_data_for_100b_and_300b_total(tmp_path):
         days = (cn["release_date"] - us["release_date"]).days
         assert row["leader"] == ("United States" if days > 0 else "China")
         assert row["lead_months"] == round(abs(days) / 30.4375, 1)
+def _marker_groups(events: pl.DataFrame) -> dict:
+    """(date, category) -> (number of events, any key, the key event's label), computed with Polars."""
+    out = {}
+    for (day, cat), part in events.group_by("date", "category"):
+        keyed = part.filter(pl.col("key") == "true").sort("event_id")
+        out[(date.fromisoformat(day), cat)] = (part.height, not keyed.is_empty(),
+                                              keyed["label"][0] if not keyed.is_empty() else None)
+    return out
+
+
+def test_event_markers_are_one_per_day_and_category(db, fixture_dir):
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False)
+    got = db.run("event_markers", {"categories": [], "event_countries": [], "date_from": None, "date_to": None})
+    assert {(r["date"], r["category"]): (r["events"], r["key"], r["label"]) for r in got.iter_rows(named=True)} == \
+        _marker_groups(events)
+    assert got.height == got.select("date", "category").n_unique()
+    titles = dict(zip(events["event_id"], events["title"]))
+    for r in got.filter(pl.col("events") == 1).iter_rows(named=True):
+        assert r["title"] in titles.values()
+    narrowed = db.run("event_markers", {"categories": ["release"], "event_countries": ["US"],
+                                        "date_from": date(2024, 1, 1), "date_to": None})
+    want = events.filter((pl.col("category") == "release") & (pl.col("country") == "US")
+                         & (pl.col("date") >= "2024-01-01"))
+    assert not want.is_empty()
+    assert set(zip(narrowed["date"], narrowed["category"])) == set(_marker_groups(want))
+
+
+def test_event_markers_stay_as_many_when_the_events_are_copied(tmp_path, fixture_dir, db):
+    """At N times the events (bench/generate.py: each copy on its real day), the markers are the same days with
+    N times the count, the key event's title first and how many more there are: the chart draws as much."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from openmodels.build import build
+
+    source, out = tmp_path / "source", tmp_path / "x3"
+    source.mkdir()
+    for name in ("models.csv", "events.csv"):
+        shutil.copy(fixture_dir / name, source / name)
+    shutil.copy(ROOT / "data" / "datapackage.json", source / "datapackage.json")  # the contract the fixture follows
+    generate(out, 3, source=source)
+    copied = Database(build(out).path)
+    try:
+        params = {"categories": [], "event_countries": [], "date_from": None, "date_to": None}
+        one, three = db.run("event_markers", params), copied.run("event_markers", params)
+    finally:
+        copied.close()
+    same = ["date", "category", "actor", "key", "label"]
+    assert three.select(same).equals(one.select(same))
+    assert three["events"].to_list() == [3 * n for n in one["events"]]
+    for a, b, n in zip(one["title"], three["title"], one["events"]):
+        base = a.split(" (+")[0] if n > 1 else a
+        assert b == f"{base} (+{3 * n - 1} more)"
+
+
+def test_event_choices_list_each_day_and_title_once(db, fixture_dir):
+    events = pl.read_csv(fixture_dir / "events.csv", infer_schema=False).with_columns(pl.col("date").str.to_date())
+    got = db.run("event_choices", {})
+    want = events.group_by("date", "title").agg(pl.col("event_id").min()).sort("date", "event_id")
+    assert got.select("event_id", "date", "title").equals(want.select("event_id", "date", "title"))
