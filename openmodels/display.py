@@ -28,6 +28,15 @@ def org_from_link(text: str, names: set[str]) -> str | None:
     return None
 
 
+# Column headers of model rows on screen (downloads keep the models.csv names).
+MODEL_COLUMN_LABELS = {
+    "model_id": "Model id", "name": "Name", "family": "Family", "organization": "Organization",
+    "country": "Country", "date_precision": "Date known to", "architecture": "Architecture",
+    "experts_total": "Experts", "experts_active": "Active experts", "modality": "Modality",
+    "reasoning": "Reasoning", "context_tokens": "Context (tokens)", "license": "Licence",
+    "accessibility": "Accessibility", "openness": "Openness", "evidence": "Evidence", "notes": "Notes",
+}
+
 COUNTRY_LINK_KEYS = {"country", "ev_country"}
 ORG_LINK_KEYS = {"org"}
 

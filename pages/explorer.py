@@ -34,12 +34,14 @@ else:
                "header sorts the rows of this page; the download holds every matching row.")
     shown = display.with_country_labels(rows)  # 'China (CN)'; the download keeps the code
     st.dataframe(shown, hide_index=True, height=min(38 * rows.height + 40, 700), column_config={
+        **display.MODEL_COLUMN_LABELS,
         "source_url": st.column_config.LinkColumn("Source"),
         "hf_repo": st.column_config.TextColumn("Hugging Face repo"),
-        "release_date": st.column_config.DateColumn("Released"),
-        "verified_on": st.column_config.DateColumn("Verified on"),
-        "params_total_b": st.column_config.NumberColumn("Total (B)"),
-        "params_active_b": st.column_config.NumberColumn("Active (B)"),
+        "release_date": st.column_config.DateColumn("Released", format="YYYY-MM-DD"),
+        "verified_on": st.column_config.DateColumn("Verified on", format="YYYY-MM-DD"),
+        "params_total_b": st.column_config.NumberColumn("Total (B)", format="%g"),
+        "params_active_b": st.column_config.NumberColumn("Active (B)", format="%g"),
+        "training_compute_flop": st.column_config.NumberColumn("Training compute (FLOP)", format="%.3g"),
     })
 what = "models_search-" + "".join(c if c.isalnum() else "-" for c in search)[:40] if search else "models"
 # downloads.download takes a frame: the whole result, shared from the query cache (not copied per session).

@@ -46,9 +46,10 @@ if first.is_empty():
     widgets.empty_state("No MoE model matches the current filters.")
 else:
     st.dataframe(display.with_country_labels(first), hide_index=True, column_config={
-        "first_moe_date": st.column_config.DateColumn("First MoE release"),
-        "params_total_b": st.column_config.NumberColumn("Total (B)"),
-        "params_active_b": st.column_config.NumberColumn("Active (B)"),
+        "organization": "Organization", "country": "Country", "first_moe_model": "First MoE model",
+        "first_moe_date": st.column_config.DateColumn("First MoE release", format="YYYY-MM-DD"),
+        "params_total_b": st.column_config.NumberColumn("Total (B)", format="%g"),
+        "params_active_b": st.column_config.NumberColumn("Active (B)", format="%g"),
     })
     downloads.download(first, "moe", "first_by_organization", f, "moe_first")
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from browser_support import (ARTIFACTS, PLOTLY_TRACES_JS, ROOT, Server, free_port, launch_kwargs, wait_charts,
                              wait_ready)
-from fixture_data import EVENTS, MODELS, write_dataset
+from fixture_data import EVENTS, MODELS, build_unchecked, write_dataset
 from openmodels.build import DB_NAME, build
 
 pytestmark = pytest.mark.browser
@@ -341,8 +341,6 @@ PLOTLY_HTML = '<a href="https://evil.example/">link</a><span style="font-size:60
 def html_server(tmp_path_factory):
     """Markup in the data, built into the database past validation (which refuses it): what the pages and the
     chart builders must show as text on their own."""
-    import openmodels.build as build_module
-
     models, events = copy.deepcopy(MODELS), copy.deepcopy(EVENTS)
     models[17]["name"] = "Evil " + HTML
     models[17]["notes"] = HTML
@@ -350,12 +348,7 @@ def html_server(tmp_path_factory):
     models[18]["organization"] = "Moonshot " + PLOTLY_HTML
     events[3]["title"] = "R1 " + HTML + PLOTLY_HTML
     folder = write_dataset(tmp_path_factory.mktemp("html-data"), models, events)
-    real = build_module.validate_dataset
-    build_module.validate_dataset = lambda *a, **k: []
-    try:
-        build(folder)
-    finally:
-        build_module.validate_dataset = real
+    build_unchecked(folder)
     srv = Server(folder, free_port(), folder / "streamlit.log").start()
     yield srv
     srv.stop()

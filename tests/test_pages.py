@@ -447,8 +447,7 @@ def hostile_dir(tmp_path_factory) -> Path:
     it): what the chart builders' escaping has to hold on its own."""
     import copy
 
-    import openmodels.build as build_module
-    from fixture_data import EVENTS, MODELS, write_dataset
+    from fixture_data import EVENTS, MODELS, build_unchecked, write_dataset
 
     folder = tmp_path_factory.mktemp("hostile")
     models, events = copy.deepcopy(MODELS), copy.deepcopy(EVENTS)
@@ -458,21 +457,7 @@ def hostile_dir(tmp_path_factory) -> Path:
     for e in events:
         e.update(title=HOSTILE_TEXT.format(e["title"]), actor=HOSTILE_TEXT.format(e["actor"]))
     write_dataset(folder, models, events)
-    def unchecked(data_dir, contract_, snapshot=None, **kw):
-        """Load every record without a check (the build loads what validation passes, chunk by chunk)."""
-        if snapshot is not None:
-            for t in contract_.tables:
-                raw = (Path(data_dir) / t.path).read_bytes()
-                snapshot.load(t, pl.read_csv(io.BytesIO(raw), infer_schema=False))
-                snapshot.hashes[t.path] = hashlib.sha256(raw).hexdigest()
-        return []
-
-    real = build_module.validate_dataset
-    build_module.validate_dataset = unchecked
-    try:
-        build_module.build(folder)
-    finally:
-        build_module.validate_dataset = real
+    build_unchecked(folder)
     return folder
 
 
