@@ -26,6 +26,7 @@ import random
 import re
 import statistics
 import urllib.request
+from urllib.parse import urlencode
 from collections import Counter
 import sys
 import time
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from browser_support import ARTIFACTS, Server, free_port  # noqa: E402
 
-from openmodels.countries import country_name  # noqa: E402
+from openmodels.countries import country_label, country_name  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "deploy"))
 import replicas as launcher  # noqa: E402
@@ -104,9 +105,14 @@ async def visitor(url: str, models: pl.DataFrame, deadline: float, seed: int, st
                                       open_timeout=120,
                                       additional_headers={"Cookie": cookie} if cookie else None) as ws:
             s = Session(ws)
+            first = True
             while time.monotonic() < deadline:
                 chosen = sorted(rng.sample(countries, rng.randint(1, 3)))
-                query = "&".join(f"country={c}" for c in chosen)
+                # A session's first link names countries by code, as a shared link does; later links in the same
+                # session carry the Country widget's labels ('China (CN)'), as the browser's address does once
+                # the widget has written it (Streamlit lets a widget's state win over a later URL in a session).
+                query = urlencode([("country", c if first else country_label(c)) for c in chosen])
+                first = False
                 want = models.filter(pl.col("country").is_in(chosen))
 
                 for page in ("explorer", "releases", rng.choice(OTHER_PAGES)):

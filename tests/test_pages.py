@@ -838,6 +838,27 @@ def test_tables_show_the_country_as_name_with_code(app, fixture_dir, models):
     assert "European Union (EU)" in set(events["country"]) and "EU" not in set(events["country"])
 
 
+def _column_config(table) -> dict:
+    """What a st.dataframe shows as each column's header and format, as Streamlit sends it."""
+    return json.loads(table.proto.columns or "{}")
+
+
+def test_tables_label_every_column_and_show_dates_and_sizes_plainly(app):
+    from openmodels.display import MODEL_COLUMN_LABELS
+    explorer = app("explorer").dataframe[0]
+    config = _column_config(explorer)
+    for column in explorer.value.columns:  # no raw models.csv name as a header
+        assert config.get(column, {}).get("label"), column
+    assert config["date_precision"]["label"] == "Date known to"
+    assert config["country"]["label"] == MODEL_COLUMN_LABELS["country"] == "Country"
+    assert config["release_date"]["type_config"]["format"] == "YYYY-MM-DD"  # a date, no time
+    assert config["params_total_b"]["type_config"]["format"] == "%g"  # 7, not 7.0
+    first_moe = next(d for d in app("moe").dataframe if "first_moe_date" in d.value.columns)
+    labels = {c: v["label"] for c, v in _column_config(first_moe).items() if c != "_index"}
+    assert labels["first_moe_model"] == "First MoE model" and labels["first_moe_date"] == "First MoE release"
+    assert set(labels) == set(first_moe.value.columns)
+
+
 def test_a_download_with_a_country_column_adds_its_name_beside_the_code(app, downloads):
     app("scale", country=["CN", "FR"])
     name, data, frame, _ = next(d for d in downloads if d[3] == "scale")
