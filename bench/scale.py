@@ -6,7 +6,7 @@ The floor is DuckDB reading the same CSV files (every column as text, into memor
 build can read the bytes faster than that, so validate÷floor and build÷floor say how much each one
 costs beyond reading the file. Prints one table, a column per size.
 
-    python bench/scale.py [--sizes 1,10,100,1000] [--steps floor,validate,build] [--quick] [--work-dir DIR]
+    python bench/scale.py [--sizes 1,10,100,1000,2000] [--steps floor,validate,build] [--quick] [--work-dir DIR]
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def problems(results: dict[int, dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1,10,100,1000", help="multiples of the real rows, e.g. 1,10")
+    parser.add_argument("--sizes", default="1,10,100,1000,2000", help="multiples of the real rows, e.g. 1,10")
     parser.add_argument("--quick", action="store_true", help="sizes 1 and 2, one repeat per query (for CI)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query (median)")
     parser.add_argument("--work-dir", type=Path, default=None, help="keep the synthetic datasets here")
