@@ -39,6 +39,17 @@ REPLICA_COMMAND = ("{python} -m streamlit run {root}/asgi.py --server.address 12
                    "--server.fileWatcherType none --runner.postScriptGC false")
 
 
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Stop a process this launcher started: SIGTERM, then SIGKILL after 10 s."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def free_ports(n: int) -> int:
     """The first of n consecutive ports that are free on 127.0.0.1 now."""
     while True:
@@ -104,13 +115,7 @@ class Replica:
         self.pidfile.write_text(f"{self.proc.pid}\n")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.pidfile.unlink(missing_ok=True)
 
 
@@ -170,13 +175,7 @@ class Deployment:
         wait_healthy(self.url, self.nginx_proc, self.workdir / "nginx.stderr", timeout=30)
 
     def stop(self) -> None:
-        if self.nginx_proc and self.nginx_proc.poll() is None:
-            self.nginx_proc.terminate()
-            try:
-                self.nginx_proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.nginx_proc.kill()
-                self.nginx_proc.wait()
+        stop_process(self.nginx_proc)
         for r in self.replicas:
             r.stop()
 
